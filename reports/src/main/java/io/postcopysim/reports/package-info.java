@@ -1,0 +1,2 @@
+/** The self-contained HTML safety report. */
+package io.postcopysim.reports;

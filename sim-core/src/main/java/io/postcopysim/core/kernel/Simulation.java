@@ -1,0 +1,235 @@
+package io.postcopysim.core.kernel;
+
+import java.util.Arrays;
+
+/**
+ * One simulated world: a virtual clock, the pending events, named random streams and the trace.
+ * Single-threaded by design: determinism comes from processing events one at a time in (time,
+ * insertion sequence) order.
+ *
+ * <pre>{@code
+ * Simulation sim = new Simulation(42, TraceMode.HASH_ONLY);
+ * int tick = Labels.intern("demo:tick");
+ * sim.schedule(Time.millis(5), HOST, tick, arg -> System.out.println(sim.now()), 0);
+ * sim.run(Time.SECOND);
+ * }</pre>
+ */
+public final class Simulation {
+  private final EventQueue queue = new EventQueue(64);
+  private final RngStreams rng;
+  private final Trace trace;
+
+  // Payload of each queue slot, indexed by slot.
+  private EventHandler[] handlers = new EventHandler[64];
+  private long[] args = new long[64];
+  private int[] hosts = new int[64];
+  private int[] labels = new int[64];
+
+  private long now;
+  private long processed;
+  private boolean stopRequested;
+
+  // Interceptions, sorted by event index; few per run (one per injected fault).
+  private long[] interceptAt = new long[0];
+  private Interceptor[] interceptors = new Interceptor[0];
+  private int nextIntercept;
+  private final EventInfo current = new EventInfo();
+
+  public Simulation(long seed, TraceMode mode) {
+    this.rng = new RngStreams(seed);
+    this.trace = new Trace(mode);
+  }
+
+  public long now() {
+    return now;
+  }
+
+  public RngStreams rng() {
+    return rng;
+  }
+
+  public Trace trace() {
+    return trace;
+  }
+
+  /** Events processed so far; also the index the next processed event will get. */
+  public long processed() {
+    return processed;
+  }
+
+  /** Pending events (cancelled timers excluded). */
+  public int pending() {
+    return queue.size();
+  }
+
+  /**
+   * Schedules {@code handler.handle(arg)} after {@code delay} ns of virtual time; returns a handle
+   * for {@link #cancel(long)}.
+   */
+  public long schedule(long delay, int host, int label, EventHandler handler, long arg) {
+    if (delay < 0) {
+      throw new IllegalArgumentException("negative delay " + delay);
+    }
+    return scheduleAt(Math.addExact(now, delay), host, label, handler, arg);
+  }
+
+  /** Schedules at an absolute virtual time, which must not be in the past. */
+  public long scheduleAt(long time, int host, int label, EventHandler handler, long arg) {
+    if (time < now) {
+      throw new IllegalArgumentException(
+          "cannot schedule at " + Time.format(time) + ", the present is " + Time.format(now));
+    }
+    if (handler == null) {
+      throw new NullPointerException("handler");
+    }
+    long handle = queue.push(time);
+    int slot = (int) handle;
+    if (slot >= handlers.length) {
+      int capacity = Math.max(queue.slotCapacity(), slot + 1);
+      handlers = Arrays.copyOf(handlers, capacity);
+      args = Arrays.copyOf(args, capacity);
+      hosts = Arrays.copyOf(hosts, capacity);
+      labels = Arrays.copyOf(labels, capacity);
+    }
+    handlers[slot] = handler;
+    args[slot] = arg;
+    hosts[slot] = host;
+    labels[slot] = label;
+    return handle;
+  }
+
+  /** Cancels a pending event; false if it already ran or was cancelled. */
+  public boolean cancel(long handle) {
+    return queue.cancel(handle);
+  }
+
+  public boolean isPending(long handle) {
+    return queue.isPending(handle);
+  }
+
+  /**
+   * Calls {@code interceptor} before the event with index {@code eventIndex} is processed. Several
+   * interceptions may target one index; they run in the order they were added.
+   */
+  public void interceptBefore(long eventIndex, Interceptor interceptor) {
+    if (eventIndex < processed) {
+      throw new IllegalArgumentException(
+          "event " + eventIndex + " was already processed (" + processed + " so far)");
+    }
+    int n = interceptAt.length;
+    int pos = n;
+    while (pos > nextIntercept && interceptAt[pos - 1] > eventIndex) {
+      pos--;
+    }
+    long[] at = new long[n + 1];
+    Interceptor[] by = new Interceptor[n + 1];
+    System.arraycopy(interceptAt, 0, at, 0, pos);
+    System.arraycopy(interceptors, 0, by, 0, pos);
+    at[pos] = eventIndex;
+    by[pos] = interceptor;
+    System.arraycopy(interceptAt, pos, at, pos + 1, n - pos);
+    System.arraycopy(interceptors, pos, by, pos + 1, n - pos);
+    interceptAt = at;
+    interceptors = by;
+  }
+
+  /** Makes {@link #run(long)} return after the current event. */
+  public void stop() {
+    stopRequested = true;
+  }
+
+  /**
+   * Processes events in (time, insertion) order until none is pending, the next one lies beyond
+   * {@code horizon}, or {@link #stop()} is called. The clock ends at the last event's time, or at
+   * the horizon when pending events remain beyond it.
+   */
+  public RunEnd run(long horizon) {
+    stopRequested = false;
+    while (true) {
+      long next = queue.peekTime();
+      if (next == Long.MAX_VALUE) {
+        return RunEnd.QUIESCENT;
+      }
+      if (next > horizon) {
+        now = Math.max(now, horizon);
+        return RunEnd.HORIZON;
+      }
+      step();
+      if (stopRequested) {
+        return RunEnd.STOPPED;
+      }
+    }
+  }
+
+  /** Processes exactly one event; false when none is pending. */
+  public boolean step() {
+    int slot = queue.pop();
+    if (slot < 0) {
+      return false;
+    }
+    long time = queue.lastPoppedTime();
+    assert time >= now : "time went backwards";
+    now = time;
+    EventHandler handler = handlers[slot];
+    long arg = args[slot];
+    int host = hosts[slot];
+    int label = labels[slot];
+    handlers[slot] = null;
+    queue.release(slot);
+    if (nextIntercept < interceptAt.length && interceptAt[nextIntercept] == processed
+        && !intercept(time, host, label)) {
+      return true;
+    }
+    trace.record(time, host, label);
+    processed++;
+    handler.handle(arg);
+    return true;
+  }
+
+  private boolean intercept(long time, int host, int label) {
+    current.index = processed;
+    current.time = time;
+    current.host = host;
+    current.label = label;
+    boolean proceed = true;
+    while (nextIntercept < interceptAt.length && interceptAt[nextIntercept] == processed) {
+      proceed &= interceptors[nextIntercept++].beforeEvent(current);
+    }
+    return proceed;
+  }
+
+  /** How a run ended. */
+  public enum RunEnd {
+    QUIESCENT,
+    HORIZON,
+    STOPPED
+  }
+
+  /** The event an interceptor sees; a view reused between calls. */
+  public static final class EventInfo {
+    private long index;
+    private long time;
+    private int host;
+    private int label;
+
+    public long index() {
+      return index;
+    }
+
+    public long time() {
+      return time;
+    }
+
+    public int host() {
+      return host;
+    }
+
+    public int label() {
+      return label;
+    }
+
+    public String labelName() {
+      return Labels.name(label);
+    }
+  }
+}
