@@ -161,6 +161,22 @@ public final class Simulation {
     }
   }
 
+  /**
+   * Processes every event up to {@code time} and leaves the clock at {@code time}, even when the
+   * queue ran dry earlier: "let t pass".
+   */
+  public RunEnd advanceTo(long time) {
+    if (time < now) {
+      throw new IllegalArgumentException(
+          "cannot go back to " + Time.format(time) + " from " + Time.format(now));
+    }
+    RunEnd end = run(time);
+    if (end != RunEnd.STOPPED) {
+      now = time;
+    }
+    return end;
+  }
+
   /** Processes exactly one event; false when none is pending. */
   public boolean step() {
     int slot = queue.pop();

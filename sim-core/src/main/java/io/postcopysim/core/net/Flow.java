@@ -1,0 +1,439 @@
+package io.postcopysim.core.net;
+
+import io.postcopysim.core.kernel.EventHandler;
+import io.postcopysim.core.kernel.Labels;
+import io.postcopysim.core.kernel.Simulation;
+import io.postcopysim.core.kernel.Time;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One direction of a TCP connection, as the sender's kernel sees it: the send buffer (every
+ * written, unacknowledged segment), the wire, the retransmission timer.
+ *
+ * <p>Events are per message, not per packet: a message is serialized whole at the bandwidth and
+ * delivered one latency after its last byte left, in one event. Acknowledgements are not events:
+ * a segment's ack time is known when it arrives (arrival + latency, if the way back is open) and
+ * the send buffer frees itself lazily. Timers (retransmission, give-up) are scheduled only when a
+ * partition or a crash makes an acknowledgement fail to come, so the failure-free run has one
+ * event per message, and every one of them is a meaningful failure point.
+ *
+ * <p>Simplifications (each bounded by one message): the receive window is learnt by the sender
+ * at once rather than one latency later; a message larger than the receive buffer is sent alone.
+ */
+final class Flow {
+  private final Simulation sim;
+  private final Network network;
+  private final TcpParams params;
+  private final Endpoint sender;
+  private final Endpoint receiver;
+  private final SegmentRing segments = new SegmentRing();
+  private final List<PendingWrite> pendingWrites = new ArrayList<>();
+  private final EventHandler deliver = this::deliver;
+  private final EventHandler retransmit = arg -> retransmit();
+  private final EventHandler giveUp = arg -> giveUp();
+  private final EventHandler writable = arg -> wakeWriters();
+  private final int retransmitLabel;
+  private final int giveUpLabel;
+  private final int writableLabel;
+
+  private long nextSeq;
+  private long nextOffset;
+  private long ackedOffset;
+  private long inflightBytes;
+  private long wireFree;
+  /** Sequence number of the first segment not yet transmitted (all after it are too). */
+  private long nextToSend;
+  private long writableAt = Time.NEVER;
+  private long retransmitHandle = -1;
+  private long giveUpHandle = -1;
+  private long writableHandle = -1;
+
+  private record PendingWrite(long ackedOffsetNeeded, Runnable onWritten) {}
+
+  Flow(Simulation sim, Network network, TcpParams params, Endpoint sender, Endpoint receiver) {
+    this.sim = sim;
+    this.network = network;
+    this.params = params;
+    this.sender = sender;
+    this.receiver = receiver;
+    String who = sender.host().id().shortName() + ":tcp:";
+    this.retransmitLabel = Labels.intern(who + "retransmit");
+    this.giveUpLabel = Labels.intern(who + "ETIMEDOUT");
+    this.writableLabel = Labels.intern(who + "writable");
+  }
+
+  // ---- the sending application ----
+
+  /** See {@link Endpoint#write}. */
+  boolean write(Message message, Runnable onWritten) {
+    collectAcked();
+    Segment s = new Segment(nextSeq++, message, message.size(), nextOffset);
+    nextOffset += s.size;
+    segments.addLast(s);
+    plan();
+    long needed = s.endOffset() - params.socketBufferBytes();
+    if (ackedOffset >= needed) {
+      return true;
+    }
+    pendingWrites.add(new PendingWrite(needed, onWritten));
+    scheduleWriteWakeup();
+    return false;
+  }
+
+  /** Queues the FIN after every written byte (close, or the process died). */
+  void sendFin() {
+    collectAcked();
+    segments.addLast(new Segment(nextSeq++, null, 0, nextOffset));
+    plan();
+  }
+
+  /**
+   * Bytes in the kernel's send buffer: written and not yet acknowledged, at most the buffer's
+   * size (the rest of a blocked write is still in the application).
+   */
+  long buffered() {
+    collectAcked();
+    return Math.min(nextOffset - ackedOffset, params.socketBufferBytes());
+  }
+
+  boolean hasUnacknowledged() {
+    collectAcked();
+    return !segments.isEmpty();
+  }
+
+  // ---- the wire ----
+
+  private boolean forwardOpen() {
+    return sender.host().machineUp() && receiver.host().machineUp()
+        && !network.blocked(sender.host().id());
+  }
+
+  private boolean reverseOpen() {
+    return receiver.host().machineUp() && sender.host().machineUp()
+        && !network.blocked(receiver.host().id());
+  }
+
+  private boolean senderTransmits() {
+    return sender.kernelSends() && sender.host().machineUp();
+  }
+
+  /** Transmits queued segments as far as the wire, the window and the path allow. */
+  void plan() {
+    if (!senderTransmits() || retransmitHandle >= 0 && sim.isPending(retransmitHandle)) {
+      return;
+    }
+    if (!forwardOpen()) {
+      // Sent into the void: nothing arrives, but the oldest byte's clock starts ticking.
+      Segment head = segments.first();
+      if (head != null && head.state == Segment.State.QUEUED) {
+        head.firstTx = Math.max(sim.now(), wireFree);
+        head.state = Segment.State.LOST;
+        nextToSend = Math.max(nextToSend, head.seq + 1);
+      }
+      updateGiveUpTimer();
+      return;
+    }
+    for (Segment s = segments.bySeq(nextToSend); s != null; s = segments.bySeq(nextToSend)) {
+      assert s.state == Segment.State.QUEUED : "unsent segment " + s.seq + " is " + s.state;
+      long waiting = inflightBytes + receiver.unreadBytes();
+      if (waiting > 0 && waiting + s.size > params.socketBufferBytes()) {
+        break; // receive window full: resumes when the receiver reads or a segment lands
+      }
+      transmit(s, Math.max(sim.now(), wireFree));
+      nextToSend++;
+    }
+  }
+
+  private void transmit(Segment s, long start) {
+    s.txStart = start;
+    if (s.firstTx < 0) {
+      s.firstTx = start;
+    }
+    long end = start + params.transmission(s.size);
+    wireFree = end;
+    s.arrival = end + params.latencyNanos();
+    s.state = Segment.State.IN_FLIGHT;
+    inflightBytes += s.size;
+    int label = s.isFin() ? receiver.finLabel() : s.message.kind().recvLabel(receiver.host().id());
+    s.deliveryHandle =
+        sim.scheduleAt(s.arrival, receiver.host().id().kernelId(), label, deliver, s.seq);
+  }
+
+  private void deliver(long seq) {
+    Segment s = segments.bySeq(seq);
+    assert s != null && s.state == Segment.State.IN_FLIGHT : "delivery of segment " + seq;
+    s.state = Segment.State.ARRIVED;
+    inflightBytes -= s.size;
+    if (receiver.acceptsData()) {
+      s.ackAt = reverseOpen() ? sim.now() + params.latencyNanos() : Time.NEVER;
+      if (!s.delivered) {
+        s.delivered = true;
+        receiver.receive(s.message);
+      }
+    } else {
+      // The receiving process is gone but its machine is up: its kernel answers with RST.
+      s.ackAt = Time.NEVER;
+      receiver.answerWithReset();
+    }
+    collectAcked();
+    if (!segments.isEmpty()) {
+      plan();
+      if (!pendingWrites.isEmpty()) {
+        scheduleWriteWakeup();
+      }
+      if (giveUpHandle >= 0 || s.ackAt == Time.NEVER) {
+        updateGiveUpTimer();
+      }
+    }
+  }
+
+  /** Drops the send buffer's acknowledged head. Acks are not events; see the class comment. */
+  private void collectAcked() {
+    long now = sim.now();
+    while (!segments.isEmpty() && segments.first().ackAt <= now) {
+      Segment s = segments.pollFirst();
+      ackedOffset = s.endOffset();
+    }
+  }
+
+  // ---- partitions, crashes, healing ----
+
+  /** Re-reads the path and the hosts after a partition started or healed or a host died. */
+  void pathChanged() {
+    collectAcked();
+    long now = sim.now();
+    boolean forward = forwardOpen();
+    boolean reverse = reverseOpen();
+    boolean senderAlive = sender.host().machineUp();
+    for (int i = 0; i < segments.size(); i++) {
+      Segment s = segments.get(i);
+      boolean onTheWire = s.state == Segment.State.IN_FLIGHT;
+      // A dead sender machine still lets fully serialized bytes fly; a cut path drops them all.
+      boolean survives = senderAlive ? forward : (s.arrival - params.latencyNanos() <= now
+          && receiver.host().machineUp() && !network.blocked(sender.host().id()));
+      if (onTheWire && !survives) {
+        sim.cancel(s.deliveryHandle);
+        s.state = Segment.State.LOST;
+        inflightBytes -= s.size;
+      }
+      if (!reverse && s.ackAt != Time.NEVER && s.ackAt > now) {
+        s.ackAt = Time.NEVER; // the ack was in flight when the way back closed
+      }
+    }
+    if (!forward) {
+      wireFree = now;
+    }
+    if (forward && reverse && needsRetransmission()) {
+      scheduleRetransmission();
+    } else if (!(forward && reverse)) {
+      cancel(retransmitHandle);
+      retransmitHandle = -1;
+      plan();
+    } else {
+      plan();
+    }
+    updateGiveUpTimer();
+    scheduleWriteWakeup();
+  }
+
+  private boolean needsRetransmission() {
+    for (int i = 0; i < segments.size(); i++) {
+      Segment s = segments.get(i);
+      if (s.state == Segment.State.LOST || s.state == Segment.State.ARRIVED
+          && s.ackAt == Time.NEVER) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void scheduleRetransmission() {
+    Segment head = segments.first();
+    long first = head.firstTx >= 0 ? head.firstTx : sim.now();
+    long at = params.nextRetransmission(first, sim.now());
+    cancel(retransmitHandle);
+    retransmitHandle =
+        sim.scheduleAt(at, sender.host().id().kernelId(), retransmitLabel, retransmit, 0);
+  }
+
+  /** The RTO fired with the path open again: everything unacknowledged goes out again. */
+  private void retransmit() {
+    retransmitHandle = -1;
+    if (!senderTransmits() || !forwardOpen()) {
+      return;
+    }
+    long t = Math.max(sim.now(), wireFree);
+    for (int i = 0; i < segments.size(); i++) {
+      Segment s = segments.get(i);
+      if (s.state == Segment.State.ARRIVED && s.ackAt == Time.NEVER) {
+        // A duplicate: the receiver drops it and acknowledges.
+        t += params.transmission(s.size);
+        s.ackAt = reverseOpen() && receiver.acceptsData()
+            ? t + 2 * params.latencyNanos() : Time.NEVER;
+        if (!receiver.acceptsData()) {
+          receiver.answerWithReset();
+        }
+      } else if (s.state == Segment.State.LOST || s.state == Segment.State.QUEUED) {
+        s.state = Segment.State.QUEUED;
+        transmit(s, t);
+        t = wireFree;
+        nextToSend = Math.max(nextToSend, s.seq + 1);
+      }
+    }
+    wireFree = Math.max(wireFree, t);
+    plan();
+    updateGiveUpTimer();
+    scheduleWriteWakeup();
+  }
+
+  /**
+   * Arms the abort when some unacknowledged byte cannot be acknowledged under the current plan;
+   * disarms it when everything will be. Linux measures from the oldest unacknowledged byte's
+   * first transmission: to TCP_USER_TIMEOUT exactly, or to the first RTO expiry past the give-up.
+   */
+  private void updateGiveUpTimer() {
+    Segment head = segments.first();
+    boolean stuck = head != null && head.firstTx >= 0 && senderTransmits()
+        && (!forwardOpen() || !reverseOpen() || needsRetransmission());
+    if (!stuck) {
+      cancel(giveUpHandle);
+      giveUpHandle = -1;
+      return;
+    }
+    long deadline = params.userTimeoutNanos() > 0
+        ? head.firstTx + params.userTimeoutNanos()
+        : params.nextRetransmission(head.firstTx, head.firstTx + params.retransmitGiveUpNanos());
+    if (giveUpHandle >= 0 && sim.isPending(giveUpHandle)) {
+      return; // already armed for the same oldest byte
+    }
+    giveUpHandle = sim.scheduleAt(Math.max(deadline, sim.now()), sender.host().id().kernelId(),
+        giveUpLabel, giveUp, 0);
+  }
+
+  private void giveUp() {
+    giveUpHandle = -1;
+    collectAcked();
+    if (segments.isEmpty() || !senderTransmits()) {
+      return;
+    }
+    sender.abort(SocketError.ETIMEDOUT);
+  }
+
+  // ---- the sending application's blocked writes ----
+
+  private void scheduleWriteWakeup() {
+    long at = pendingWrites.isEmpty()
+        ? Time.NEVER : timeAcked(pendingWrites.get(0).ackedOffsetNeeded());
+    if (at != Time.NEVER) {
+      at = Math.max(at, sim.now());
+    }
+    if (at == writableAt && (at == Time.NEVER || sim.isPending(writableHandle))) {
+      return; // unchanged: spare the queue a cancel and a push per delivery
+    }
+    cancel(writableHandle);
+    writableHandle = -1;
+    writableAt = at;
+    if (at != Time.NEVER) {
+      writableHandle =
+          sim.scheduleAt(at, sender.host().id().kernelId(), writableLabel, writable, 0);
+    }
+  }
+
+  /**
+   * When byte {@code offset} will have been acknowledged under the current plan, interpolating
+   * within a segment (its bytes leave at the bandwidth); NEVER if not planned.
+   */
+  private long timeAcked(long offset) {
+    if (offset <= ackedOffset) {
+      return sim.now();
+    }
+    for (int i = 0; i < segments.size(); i++) {
+      Segment s = segments.get(i);
+      if (s.ackAt == Time.NEVER && s.state != Segment.State.IN_FLIGHT) {
+        return Time.NEVER;
+      }
+      if (s.endOffset() >= offset) {
+        if (s.state != Segment.State.IN_FLIGHT && s.state != Segment.State.ARRIVED) {
+          return Time.NEVER;
+        }
+        if (s.state == Segment.State.IN_FLIGHT && !reverseOpen()) {
+          return Time.NEVER;
+        }
+        return s.txStart + params.transmission(offset - s.startOffset)
+            + 2 * params.latencyNanos();
+      }
+    }
+    return Time.NEVER;
+  }
+
+  private void wakeWriters() {
+    writableHandle = -1;
+    writableAt = Time.NEVER;
+    collectAcked();
+    while (!pendingWrites.isEmpty()
+        && pendingWrites.get(0).ackedOffsetNeeded() <= ackedOffset + bytesAckedWithin()) {
+      PendingWrite w = pendingWrites.remove(0);
+      if (w.onWritten() != null && sender.canWrite()) {
+        w.onWritten().run();
+      }
+    }
+    scheduleWriteWakeup();
+  }
+
+  /** Bytes of the head segment already acknowledged, by interpolation (a big message drains). */
+  private long bytesAckedWithin() {
+    Segment head = segments.first();
+    if (head == null || head.txStart < 0 || head.ackAt == Time.NEVER
+        && head.state != Segment.State.IN_FLIGHT) {
+      return 0;
+    }
+    long elapsed = sim.now() - head.txStart - 2 * params.latencyNanos();
+    if (elapsed <= 0) {
+      return 0;
+    }
+    // timeAcked rounded the wake-up time up to a whole nanosecond; the tolerance keeps the
+    // floating-point inverse from landing one byte short of what that time covers.
+    double exact = (double) elapsed * params.bandwidthBitsPerSecond() / 8 / Time.SECOND;
+    return (long) Math.min(head.size, Math.ceil(exact - 1e-6));
+  }
+
+  // ---- teardown ----
+
+  /** The sending socket is gone (abort, reset, machine death): nothing more leaves it. */
+  void dropSender(boolean keepSerialized) {
+    long now = sim.now();
+    SegmentRing kept = new SegmentRing();
+    while (!segments.isEmpty()) {
+      Segment s = segments.pollFirst();
+      boolean serialized = s.state == Segment.State.IN_FLIGHT
+          && s.arrival - params.latencyNanos() <= now;
+      if (keepSerialized && serialized) {
+        if (kept.isEmpty() || kept.get(kept.size() - 1).seq + 1 == s.seq) {
+          kept.addLast(s); // still on the wire: it lands, and nobody will retransmit it
+          continue;
+        }
+      }
+      if (s.state == Segment.State.IN_FLIGHT) {
+        sim.cancel(s.deliveryHandle);
+        inflightBytes -= s.size;
+      }
+    }
+    while (!kept.isEmpty()) {
+      segments.addLast(kept.pollFirst());
+    }
+    nextToSend = nextSeq; // nothing more is transmitted
+    pendingWrites.clear();
+    cancel(retransmitHandle);
+    cancel(giveUpHandle);
+    cancel(writableHandle);
+    retransmitHandle = giveUpHandle = writableHandle = -1;
+    writableAt = Time.NEVER;
+  }
+
+  private void cancel(long handle) {
+    if (handle >= 0) {
+      sim.cancel(handle);
+    }
+  }
+}

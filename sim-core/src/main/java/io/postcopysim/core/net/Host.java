@@ -1,0 +1,67 @@
+package io.postcopysim.core.net;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A machine and the QEMU process on it. A process crash lets the kernel close the sockets (FIN,
+ * or RST when unread data is left); a machine crash silences everything.
+ */
+public final class Host {
+  private final HostId id;
+  private final Network network;
+  private final List<Endpoint> endpoints = new ArrayList<>();
+  private boolean machineUp = true;
+  private boolean processAlive = true;
+
+  Host(HostId id, Network network) {
+    this.id = id;
+    this.network = network;
+  }
+
+  public HostId id() {
+    return id;
+  }
+
+  public boolean machineUp() {
+    return machineUp;
+  }
+
+  public boolean processAlive() {
+    return processAlive;
+  }
+
+  void attach(Endpoint endpoint) {
+    endpoints.add(endpoint);
+  }
+
+  /** kill -9 of QEMU: the kernel closes its sockets, the machine stays up. */
+  public void crashProcess() {
+    if (!processAlive) {
+      return;
+    }
+    processAlive = false;
+    for (Endpoint e : endpoints) {
+      e.processDied();
+    }
+    network.refresh();
+  }
+
+  /** Power loss or kernel panic: no FIN, no RST, no acknowledgement, ever. */
+  public void crashMachine() {
+    if (!machineUp) {
+      return;
+    }
+    processAlive = false;
+    machineUp = false;
+    for (Endpoint e : endpoints) {
+      e.machineDied();
+    }
+    network.refresh();
+  }
+
+  @Override
+  public String toString() {
+    return id.shortName() + (machineUp ? processAlive ? "(up)" : "(process dead)" : "(down)");
+  }
+}

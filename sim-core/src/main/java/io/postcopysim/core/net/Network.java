@@ -1,0 +1,95 @@
+package io.postcopysim.core.net;
+
+import io.postcopysim.core.kernel.EventHandler;
+import io.postcopysim.core.kernel.Labels;
+import io.postcopysim.core.kernel.Simulation;
+import io.postcopysim.core.kernel.Time;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The two hosts and the connections between them, and the path's state: either direction may
+ * be blackholed (a partition), from any moment, healing after a duration or never. A blackhole
+ * drops every segment of its direction, acknowledgements included.
+ */
+public final class Network {
+  private final Simulation sim;
+  private final Host[] hosts = new Host[2];
+  private final List<TcpConnection> connections = new ArrayList<>();
+  private final boolean[] blockedFrom = new boolean[2];
+  private final int healLabel = Labels.intern("net:partition-heals");
+  private final EventHandler heals = arg -> heal();
+  private long healHandle = -1;
+  private boolean refreshing;
+
+  public Network(Simulation sim) {
+    this.sim = sim;
+    for (HostId id : HostId.values()) {
+      hosts[id.ordinal()] = new Host(id, this);
+    }
+  }
+
+  public Simulation simulation() {
+    return sim;
+  }
+
+  public Host host(HostId id) {
+    return hosts[id.ordinal()];
+  }
+
+  /** Opens a connection (the main channel, or the postcopy-preempt channel) between the hosts. */
+  public TcpConnection connect(String name, TcpParams params) {
+    TcpConnection c = new TcpConnection(sim, this, name, params);
+    connections.add(c);
+    return c;
+  }
+
+  /** True while segments from {@code from} to its peer are dropped. */
+  public boolean blocked(HostId from) {
+    return blockedFrom[from.ordinal()];
+  }
+
+  /**
+   * Starts a partition now. {@code toDestination} blackholes source-to-destination segments,
+   * {@code toSource} the other way; both for a full partition. It heals after {@code healAfter}
+   * ({@link Time#NEVER} for never). A new partition replaces the heal time of an earlier one.
+   */
+  public void partition(boolean toDestination, boolean toSource, long healAfter) {
+    if (!toDestination && !toSource) {
+      throw new IllegalArgumentException("a partition blocks at least one direction");
+    }
+    blockedFrom[HostId.SOURCE.ordinal()] |= toDestination;
+    blockedFrom[HostId.DESTINATION.ordinal()] |= toSource;
+    if (healHandle >= 0) {
+      sim.cancel(healHandle);
+      healHandle = -1;
+    }
+    if (healAfter != Time.NEVER) {
+      healHandle = sim.schedule(healAfter, HostId.NETWORK, healLabel, heals, 0);
+    }
+    refresh();
+  }
+
+  /** Ends every partition. */
+  public void heal() {
+    healHandle = -1;
+    blockedFrom[0] = false;
+    blockedFrom[1] = false;
+    refresh();
+  }
+
+  /** Re-evaluates every connection after the path or a host changed. */
+  void refresh() {
+    if (refreshing) {
+      return; // a refresh that aborts a socket asks for another; the loop below covers it
+    }
+    refreshing = true;
+    try {
+      for (TcpConnection c : connections) {
+        c.refresh();
+      }
+    } finally {
+      refreshing = false;
+    }
+  }
+}

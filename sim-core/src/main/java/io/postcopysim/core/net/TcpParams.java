@@ -1,0 +1,132 @@
+package io.postcopysim.core.net;
+
+import io.postcopysim.core.kernel.Time;
+
+/**
+ * One TCP connection's parameters (both directions alike).
+ *
+ * @param bandwidthBitsPerSecond serialization rate of each direction
+ * @param latencyNanos one-way propagation delay
+ * @param socketBufferBytes send and receive buffer size of each socket
+ * @param retransmitGiveUpNanos time after the oldest unacknowledged byte was first sent at which
+ *     Linux gives up (tcp_retries2=15 with a 200 ms RTO gives 924.6 s)
+ * @param userTimeoutNanos TCP_USER_TIMEOUT; 0 = off. When set it replaces the give-up time
+ * @param keepalive keepalive settings; {@link Keepalive#OFF} unless the application enables it
+ * @param rtoMinNanos Linux's TCP_RTO_MIN (200 ms): the first retransmission timeout is RTT + this
+ * @param rtoMaxNanos Linux's TCP_RTO_MAX (120 s): the backoff stops doubling there
+ */
+public record TcpParams(
+    long bandwidthBitsPerSecond,
+    long latencyNanos,
+    long socketBufferBytes,
+    long retransmitGiveUpNanos,
+    long userTimeoutNanos,
+    Keepalive keepalive,
+    long rtoMinNanos,
+    long rtoMaxNanos) {
+
+  public TcpParams {
+    require(bandwidthBitsPerSecond > 0 && bandwidthBitsPerSecond <= Time.MAX_RATE, "bandwidth");
+    require(latencyNanos >= 0, "latency");
+    require(socketBufferBytes > 0, "socket buffer");
+    require(retransmitGiveUpNanos > 0, "retransmit give-up");
+    require(userTimeoutNanos >= 0, "user timeout");
+    require(rtoMinNanos > 0 && rtoMaxNanos >= rtoMinNanos, "RTO bounds");
+    if (keepalive == null) {
+      throw new IllegalArgumentException("keepalive");
+    }
+  }
+
+  /** Linux defaults on a 10 Gbit/s LAN with 250 us one-way latency and 4 MiB buffers. */
+  public static TcpParams defaults() {
+    return new TcpParams(10_000_000_000L, Time.micros(250), 4L << 20, Time.millis(924_600), 0,
+        Keepalive.OFF, Time.millis(200), Time.seconds(120));
+  }
+
+  public TcpParams withBandwidth(long bitsPerSecond) {
+    return new TcpParams(bitsPerSecond, latencyNanos, socketBufferBytes, retransmitGiveUpNanos,
+        userTimeoutNanos, keepalive, rtoMinNanos, rtoMaxNanos);
+  }
+
+  public TcpParams withLatency(long nanos) {
+    return new TcpParams(bandwidthBitsPerSecond, nanos, socketBufferBytes, retransmitGiveUpNanos,
+        userTimeoutNanos, keepalive, rtoMinNanos, rtoMaxNanos);
+  }
+
+  public TcpParams withSocketBuffer(long bytes) {
+    return new TcpParams(bandwidthBitsPerSecond, latencyNanos, bytes, retransmitGiveUpNanos,
+        userTimeoutNanos, keepalive, rtoMinNanos, rtoMaxNanos);
+  }
+
+  public TcpParams withUserTimeout(long nanos) {
+    return new TcpParams(bandwidthBitsPerSecond, latencyNanos, socketBufferBytes,
+        retransmitGiveUpNanos, nanos, keepalive, rtoMinNanos, rtoMaxNanos);
+  }
+
+  public TcpParams withRetransmitGiveUp(long nanos) {
+    return new TcpParams(bandwidthBitsPerSecond, latencyNanos, socketBufferBytes, nanos,
+        userTimeoutNanos, keepalive, rtoMinNanos, rtoMaxNanos);
+  }
+
+  public TcpParams withKeepalive(Keepalive k) {
+    return new TcpParams(bandwidthBitsPerSecond, latencyNanos, socketBufferBytes,
+        retransmitGiveUpNanos, userTimeoutNanos, k, rtoMinNanos, rtoMaxNanos);
+  }
+
+  /** Serialization time of {@code bytes} on one direction. */
+  public long transmission(long bytes) {
+    return Time.transmission(bytes, bandwidthBitsPerSecond);
+  }
+
+  /** Linux's RTO on an idle-variance path: srtt + max(4 rttvar, TCP_RTO_MIN). */
+  public long initialRto() {
+    return 2 * latencyNanos + rtoMinNanos;
+  }
+
+  /**
+   * How long unacknowledged data may stay unacknowledged before the sender aborts: the user
+   * timeout when set, else the retransmission give-up time.
+   */
+  public long abortAfter() {
+    return userTimeoutNanos > 0 ? userTimeoutNanos : retransmitGiveUpNanos;
+  }
+
+  /**
+   * The first retransmission instant at or after {@code at} for data first sent at {@code first}:
+   * expiries at first + rto (1, 3, 7, ...) doubling up to TCP_RTO_MAX, then every TCP_RTO_MAX.
+   */
+  public long nextRetransmission(long first, long at) {
+    long interval = initialRto();
+    long t = first + interval;
+    while (t < at) {
+      interval = Math.min(interval * 2, rtoMaxNanos);
+      t += interval;
+    }
+    return t;
+  }
+
+  private static void require(boolean ok, String what) {
+    if (!ok) {
+      throw new IllegalArgumentException("invalid TCP parameter: " + what);
+    }
+  }
+
+  /**
+   * TCP keepalive: after {@code idle} without receiving anything, a probe every {@code interval};
+   * {@code count} unanswered probes abort with ETIMEDOUT.
+   */
+  public record Keepalive(boolean enabled, long idleNanos, long intervalNanos, int count) {
+    /** Linux's default values, but off, as QEMU leaves it unless keep-alive is set. */
+    public static final Keepalive OFF =
+        new Keepalive(false, Time.seconds(7200), Time.seconds(75), 9);
+
+    public static Keepalive on(long idleNanos, long intervalNanos, int count) {
+      return new Keepalive(true, idleNanos, intervalNanos, count);
+    }
+
+    /** Time from the last received byte to ETIMEDOUT when no probe is answered. */
+    public long deadAfter() {
+      return idleNanos + intervalNanos * count;
+    }
+  }
+}
