@@ -120,8 +120,8 @@ final class Flow {
 
   /** Transmits queued segments as far as the wire, the window and the path allow. */
   void plan() {
-    if (!senderTransmits() || retransmitHandle >= 0 && sim.isPending(retransmitHandle)) {
-      return;
+    if (!senderTransmits() || retransmitArmed()) {
+      return; // go-back-N: new data waits behind the retransmission of lost data
     }
     if (!forwardOpen()) {
       // Sent into the void: nothing arrives, but the oldest byte's clock starts ticking.
@@ -130,6 +130,7 @@ final class Flow {
         head.firstTx = Math.max(sim.now(), wireFree);
         head.state = Segment.State.LOST;
         nextToSend = Math.max(nextToSend, head.seq + 1);
+        armRetransmission();
       }
       updateGiveUpTimer();
       return;
@@ -182,6 +183,9 @@ final class Flow {
       if (!pendingWrites.isEmpty()) {
         scheduleWriteWakeup();
       }
+      if (s.ackAt == Time.NEVER) {
+        armRetransmission();
+      }
       if (giveUpHandle >= 0 || s.ackAt == Time.NEVER) {
         updateGiveUpTimer();
       }
@@ -224,15 +228,10 @@ final class Flow {
     if (!forward) {
       wireFree = now;
     }
-    if (forward && reverse && needsRetransmission()) {
-      scheduleRetransmission();
-    } else if (!(forward && reverse)) {
-      cancel(retransmitHandle);
-      retransmitHandle = -1;
-      plan();
-    } else {
-      plan();
+    if (needsRetransmission()) {
+      armRetransmission();
     }
+    plan();
     updateGiveUpTimer();
     scheduleWriteWakeup();
   }
@@ -248,40 +247,57 @@ final class Flow {
     return false;
   }
 
-  private void scheduleRetransmission() {
+  private boolean retransmitArmed() {
+    return retransmitHandle >= 0 && sim.isPending(retransmitHandle);
+  }
+
+  /**
+   * Arms the RTO at the next expiry of the oldest unacknowledged segment's backoff schedule. It
+   * stays armed, expiry after expiry, while anything needs resending: the sender cannot tell a
+   * cut path from a slow one.
+   */
+  private void armRetransmission() {
+    if (retransmitArmed() || !senderTransmits() || segments.isEmpty()) {
+      return;
+    }
     Segment head = segments.first();
     long first = head.firstTx >= 0 ? head.firstTx : sim.now();
-    long at = params.nextRetransmission(first, sim.now());
-    cancel(retransmitHandle);
+    long at = params.nextRetransmission(first, sim.now() + 1);
     retransmitHandle =
         sim.scheduleAt(at, sender.host().id().kernelId(), retransmitLabel, retransmit, 0);
   }
 
-  /** The RTO fired with the path open again: everything unacknowledged goes out again. */
+  /** The RTO fired: everything unacknowledged goes out again; it lands if the path is open. */
   private void retransmit() {
     retransmitHandle = -1;
-    if (!senderTransmits() || !forwardOpen()) {
+    if (!senderTransmits()) {
       return;
     }
-    long t = Math.max(sim.now(), wireFree);
-    for (int i = 0; i < segments.size(); i++) {
-      Segment s = segments.get(i);
-      if (s.state == Segment.State.ARRIVED && s.ackAt == Time.NEVER) {
-        // A duplicate: the receiver drops it and acknowledges.
-        t += params.transmission(s.size);
-        s.ackAt = reverseOpen() && receiver.acceptsData()
-            ? t + 2 * params.latencyNanos() : Time.NEVER;
-        if (!receiver.acceptsData()) {
-          receiver.answerWithReset();
+    if (forwardOpen()) {
+      long t = Math.max(sim.now(), wireFree);
+      for (int i = 0; i < segments.size(); i++) {
+        Segment s = segments.get(i);
+        if (s.state == Segment.State.ARRIVED && s.ackAt == Time.NEVER) {
+          // A duplicate: the receiver drops it and acknowledges.
+          s.txStart = t;
+          t += params.transmission(s.size);
+          s.ackAt = reverseOpen() && receiver.acceptsData()
+              ? t + 2 * params.latencyNanos() : Time.NEVER;
+          if (!receiver.acceptsData()) {
+            receiver.answerWithReset();
+          }
+        } else if (s.state == Segment.State.LOST || s.state == Segment.State.QUEUED) {
+          s.state = Segment.State.QUEUED;
+          transmit(s, t);
+          t = wireFree;
+          nextToSend = Math.max(nextToSend, s.seq + 1);
         }
-      } else if (s.state == Segment.State.LOST || s.state == Segment.State.QUEUED) {
-        s.state = Segment.State.QUEUED;
-        transmit(s, t);
-        t = wireFree;
-        nextToSend = Math.max(nextToSend, s.seq + 1);
       }
+      wireFree = Math.max(wireFree, t);
     }
-    wireFree = Math.max(wireFree, t);
+    if (needsRetransmission()) {
+      armRetransmission();
+    }
     plan();
     updateGiveUpTimer();
     scheduleWriteWakeup();
@@ -341,61 +357,56 @@ final class Flow {
   }
 
   /**
-   * When byte {@code offset} will have been acknowledged under the current plan, interpolating
-   * within a segment (its bytes leave at the bandwidth); NEVER if not planned.
+   * When byte {@code offset} will have been acknowledged under the current plan (NEVER if not
+   * planned): within a segment its bytes leave at the bandwidth, and no byte is acknowledged
+   * before the bytes ahead of it.
    */
   private long timeAcked(long offset) {
     if (offset <= ackedOffset) {
       return sim.now();
     }
+    long bound = sim.now();
     for (int i = 0; i < segments.size(); i++) {
       Segment s = segments.get(i);
-      if (s.ackAt == Time.NEVER && s.state != Segment.State.IN_FLIGHT) {
+      long whole;
+      if (s.state == Segment.State.ARRIVED) {
+        whole = s.ackAt;
+      } else if (s.state == Segment.State.IN_FLIGHT && reverseOpen()) {
+        whole = s.arrival + params.latencyNanos();
+      } else {
+        return Time.NEVER;
+      }
+      if (whole == Time.NEVER) {
         return Time.NEVER;
       }
       if (s.endOffset() >= offset) {
-        if (s.state != Segment.State.IN_FLIGHT && s.state != Segment.State.ARRIVED) {
-          return Time.NEVER;
-        }
-        if (s.state == Segment.State.IN_FLIGHT && !reverseOpen()) {
-          return Time.NEVER;
-        }
-        return s.txStart + params.transmission(offset - s.startOffset)
+        long partial = s.txStart + params.transmission(offset - s.startOffset)
             + 2 * params.latencyNanos();
+        return Math.max(bound, Math.min(partial, whole));
       }
+      bound = Math.max(bound, whole);
     }
     return Time.NEVER;
   }
 
+  /**
+   * The wake-up was scheduled for the first blocked write and is rescheduled whenever the plan
+   * changes, so when it fires that write is due; later ones are due if their time has come too.
+   */
   private void wakeWriters() {
     writableHandle = -1;
     writableAt = Time.NEVER;
     collectAcked();
+    boolean first = true;
     while (!pendingWrites.isEmpty()
-        && pendingWrites.get(0).ackedOffsetNeeded() <= ackedOffset + bytesAckedWithin()) {
+        && (first || timeAcked(pendingWrites.get(0).ackedOffsetNeeded()) <= sim.now())) {
+      first = false;
       PendingWrite w = pendingWrites.remove(0);
       if (w.onWritten() != null && sender.canWrite()) {
         w.onWritten().run();
       }
     }
     scheduleWriteWakeup();
-  }
-
-  /** Bytes of the head segment already acknowledged, by interpolation (a big message drains). */
-  private long bytesAckedWithin() {
-    Segment head = segments.first();
-    if (head == null || head.txStart < 0 || head.ackAt == Time.NEVER
-        && head.state != Segment.State.IN_FLIGHT) {
-      return 0;
-    }
-    long elapsed = sim.now() - head.txStart - 2 * params.latencyNanos();
-    if (elapsed <= 0) {
-      return 0;
-    }
-    // timeAcked rounded the wake-up time up to a whole nanosecond; the tolerance keeps the
-    // floating-point inverse from landing one byte short of what that time covers.
-    double exact = (double) elapsed * params.bandwidthBitsPerSecond() / 8 / Time.SECOND;
-    return (long) Math.min(head.size, Math.ceil(exact - 1e-6));
   }
 
   // ---- teardown ----
