@@ -104,6 +104,11 @@ public final class EventQueue {
     if (slot < 0 || slot >= slotCount || slotGeneration[slot] != generation) {
       return false;
     }
+    if (slotState[slot] == POPPED) {
+      // Popped but not yet released: an interceptor cancelling the event it stands before.
+      slotState[slot] = CANCELLED;
+      return true;
+    }
     if (slotState[slot] != PENDING) {
       return false;
     }
@@ -150,10 +155,16 @@ public final class EventQueue {
     return slot;
   }
 
-  /** Returns a popped slot to the free list; its handle becomes stale. */
-  public void release(int slot) {
-    assert slotState[slot] == POPPED : "release of a slot that was not popped";
+  /**
+   * Returns a popped slot to the free list; its handle becomes stale. Returns false when the slot
+   * was cancelled between its pop and its release.
+   */
+  public boolean release(int slot) {
+    assert slotState[slot] == POPPED || slotState[slot] == CANCELLED
+        : "release of a slot that was not popped";
+    boolean live = slotState[slot] == POPPED;
     freeSlot(slot);
+    return live;
   }
 
   /** Time of the entry returned by the last {@link #pop()}. */

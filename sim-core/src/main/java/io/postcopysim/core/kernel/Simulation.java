@@ -191,9 +191,13 @@ public final class Simulation {
     int host = hosts[slot];
     int label = labels[slot];
     handlers[slot] = null;
-    queue.release(slot);
-    if (nextIntercept < interceptAt.length && interceptAt[nextIntercept] == processed
-        && !intercept(time, host, label)) {
+    boolean proceed = true;
+    if (nextIntercept < interceptAt.length && interceptAt[nextIntercept] == processed) {
+      // The slot is not released yet, so the interceptor may cancel this very event (a fault
+      // that makes it impossible, such as a crash of the host it would run on).
+      proceed = intercept(time, host, label);
+    }
+    if (!queue.release(slot) || !proceed) {
       return true;
     }
     trace.record(time, host, label);

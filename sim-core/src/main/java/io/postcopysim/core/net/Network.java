@@ -21,6 +21,7 @@ public final class Network {
   private final EventHandler heals = arg -> heal();
   private long healHandle = -1;
   private boolean refreshing;
+  private final List<Runnable> healListeners = new ArrayList<>();
 
   public Network(Simulation sim) {
     this.sim = sim;
@@ -70,12 +71,27 @@ public final class Network {
     refresh();
   }
 
+  /** A middlebox resets every connection between the hosts (CONNECTION_RESET). */
+  public void resetAll() {
+    for (TcpConnection c : List.copyOf(connections)) {
+      c.reset();
+    }
+  }
+
   /** Ends every partition. */
   public void heal() {
     healHandle = -1;
     blockedFrom[0] = false;
     blockedFrom[1] = false;
     refresh();
+    for (Runnable r : healListeners) {
+      r.run();
+    }
+  }
+
+  /** Called after every heal (the management agent's cue for postcopy recovery). */
+  public void onHeal(Runnable listener) {
+    healListeners.add(listener);
   }
 
   /** Re-evaluates every connection after the path or a host changed. */

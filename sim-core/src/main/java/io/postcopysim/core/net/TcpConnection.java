@@ -1,7 +1,5 @@
 package io.postcopysim.core.net;
 
-import io.postcopysim.core.kernel.EventHandler;
-import io.postcopysim.core.kernel.Labels;
 import io.postcopysim.core.kernel.Simulation;
 
 /**
@@ -16,8 +14,6 @@ public final class TcpConnection {
   private final Endpoint atDestination;
   private final Flow toDestination;
   private final Flow toSource;
-  private final int resetLabel;
-  private final EventHandler resetReaches = this::resetReaches;
 
   TcpConnection(Simulation sim, Network network, String name, TcpParams params) {
     this.sim = sim;
@@ -29,7 +25,6 @@ public final class TcpConnection {
     toSource = new Flow(sim, network, params, atDestination, atSource);
     atSource.connect(atDestination, toDestination);
     atDestination.connect(atSource, toSource);
-    resetLabel = Labels.intern("net:" + name + ":RST");
   }
 
   public String name() {
@@ -44,12 +39,12 @@ public final class TcpConnection {
     return host == HostId.SOURCE ? atSource : atDestination;
   }
 
-  /** A middlebox resets the connection: each end sees ECONNRESET half a latency later. */
+  /**
+   * A middlebox resets the connection: both ends see ECONNRESET now, and whatever was in flight
+   * lands on dead sockets. (The half latency an RST takes to reach each end is immaterial next to
+   * "the fault strikes before event k": the connection is gone for both from this instant.)
+   */
   public void reset() {
-    sim.schedule(params.latencyNanos() / 2, HostId.NETWORK, resetLabel, resetReaches, 0);
-  }
-
-  private void resetReaches(long unused) {
     atSource.middleboxReset();
     atDestination.middleboxReset();
   }

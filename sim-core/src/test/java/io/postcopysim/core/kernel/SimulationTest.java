@@ -154,6 +154,23 @@ class SimulationTest {
   }
 
   @Test
+  void interceptorCanCancelTheEventItStandsBefore() {
+    Simulation sim = new Simulation(1, TraceMode.FULL);
+    List<Long> fired = new ArrayList<>();
+    long[] handles = new long[3];
+    for (int i = 0; i < 3; i++) {
+      handles[i] = sim.schedule(Time.millis(i), HOST, LABEL, fired::add, i);
+    }
+    sim.interceptBefore(1, e -> {
+      assertThat(sim.cancel(handles[1])).isTrue();
+      return true;
+    });
+    sim.run(Time.SECOND);
+    assertThat(fired).containsExactly(0L, 2L);
+    assertThat(sim.cancel(handles[1])).isFalse();
+  }
+
+  @Test
   void interceptionOfAnAlreadyProcessedEventIsRefused() {
     Simulation sim = new Simulation(1, TraceMode.HASH_ONLY);
     sim.schedule(1, HOST, LABEL, a -> {}, 0);

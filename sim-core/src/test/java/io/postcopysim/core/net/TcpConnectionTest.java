@@ -211,7 +211,7 @@ class TcpConnectionTest {
     sim.advanceTo(Time.SECOND);
     c.reset();
     sim.run(Time.HOUR);
-    long at = Time.SECOND + Time.micros(500);
+    long at = Time.SECOND;
     assertThat(atSrc.seen).containsExactly(new Recorder.Seen(at, "ECONNRESET"));
     assertThat(atDst.seen).containsExactly(new Recorder.Seen(at, "ECONNRESET"));
   }

@@ -1,0 +1,11 @@
+package io.postcopysim.core.migration;
+
+/** When the destination may start the guest (libvirt's habits). */
+public enum DestAutostart {
+  /** libvirt sends {@code cont} early: the destination starts at RUN (or at load in precopy). */
+  EARLY_CONT,
+  /** {@code cont} only after the devices loaded: same start point in this model. */
+  AFTER_DEVICE,
+  /** No autostart: the destination loads but never starts by itself. */
+  OFF
+}

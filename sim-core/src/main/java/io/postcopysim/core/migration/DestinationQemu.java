@@ -1,0 +1,373 @@
+package io.postcopysim.core.migration;
+
+import io.postcopysim.core.kernel.EventHandler;
+import io.postcopysim.core.kernel.Labels;
+import io.postcopysim.core.kernel.Simulation;
+import io.postcopysim.core.net.Endpoint;
+import io.postcopysim.core.net.HostId;
+import io.postcopysim.core.net.Message;
+import io.postcopysim.core.net.SocketError;
+import io.postcopysim.core.net.SocketListener;
+import io.postcopysim.core.net.TcpConnection;
+import java.util.ArrayDeque;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * The destination QEMU: the incoming migration (main thread, then the listen thread once LISTEN
+ * was processed), the fault thread's page requests, the RUN bottom half.
+ */
+final class DestinationQemu implements SocketListener {
+  /** Postcopy sub-state (PostcopyState in QEMU). */
+  enum PostcopyState { NONE, ADVISE, DISCARD, LISTENING, RUNNING, END }
+
+  private final Simulation sim;
+  private final MigrationParams params;
+  private final Variant variant;
+  private final MigrationRecord record;
+  private final SharedDisk disk;
+  private final Guest guest;
+  private final Migration migration;
+  private final BitSet received;
+  private final BitSet requested;
+  private final int workingSet;
+  private final int loadedLabel = Labels.intern("dst:main:device-state-loaded");
+  private final EventHandler loaded = arg -> loaded();
+  /** Main-stream messages that wait while the main thread loads devices (before LISTEN). */
+  private final ArrayDeque<MigMessage> backlog = new ArrayDeque<>();
+
+  private TcpConnection main;
+  private MigrationStatus status = MigrationStatus.NONE;
+  private PostcopyState postcopy = PostcopyState.NONE;
+  private boolean returnPathOpen;
+  private boolean loading;
+  private List<MigMessage> packageItems;
+  private int packageNext;
+  private boolean eofSeen;
+  private boolean failLoad;
+  private boolean failActivation;
+  private boolean diskActive;
+  private int receivedCount;
+  private int workingSetReceived;
+
+  DestinationQemu(Simulation sim, MigrationParams params, Variant variant, MigrationRecord record,
+      SharedDisk disk, Guest guest, Migration migration) {
+    this.sim = sim;
+    this.params = params;
+    this.variant = variant;
+    this.record = record;
+    this.disk = disk;
+    this.guest = guest;
+    this.migration = migration;
+    this.received = new BitSet(params.pages());
+    this.requested = new BitSet(params.pages());
+    this.workingSet = params.workingSetPages();
+  }
+
+  void listen(TcpConnection connection) {
+    main = connection;
+    endpoint().setListener(this);
+    setStatus(MigrationStatus.SETUP);
+  }
+
+  void attachPreempt(TcpConnection preempt) {
+    preempt.endpoint(HostId.DESTINATION).setListener(this);
+  }
+
+  private Endpoint endpoint() {
+    return main.endpoint(HostId.DESTINATION);
+  }
+
+  MigrationStatus status() {
+    return status;
+  }
+
+  PostcopyState postcopyState() {
+    return postcopy;
+  }
+
+  BitSet receivedBitmap() {
+    return (BitSet) received.clone();
+  }
+
+  /** Fault hook: the next device-state load fails (DEST_LOAD_ERROR). */
+  void failNextLoad() {
+    failLoad = true;
+  }
+
+  /** Fault hook: activating the disk at RUN fails (DEST_ACTIVATE_ERROR). */
+  void failActivation() {
+    failActivation = true;
+  }
+
+  boolean hasPage(int page) {
+    return received.get(page);
+  }
+
+  boolean hasWholeWorkingSet() {
+    return workingSetReceived == workingSet;
+  }
+
+  boolean hasAllPages() {
+    return receivedCount == params.pages();
+  }
+
+  private void setStatus(MigrationStatus s) {
+    status = s;
+    record.status(HostId.DESTINATION, s, sim.now());
+  }
+
+  // ---- the incoming stream ----
+
+  @Override
+  public void onMessage(Message message) {
+    MigMessage m = (MigMessage) message;
+    if (status == MigrationStatus.SETUP) {
+      setStatus(MigrationStatus.ACTIVE);
+    }
+    boolean pageData = m.kind() == Wire.RAM || m.kind() == Wire.RAM_REQUESTED;
+    if (loading && postcopy != PostcopyState.LISTENING && !pageData) {
+      backlog.add(m); // the main thread is busy loading; nobody else reads commands yet
+      return;
+    }
+    handle(m);
+  }
+
+  private void handle(MigMessage m) {
+    if (m.kind() == Wire.RAM || m.kind() == Wire.RAM_REQUESTED) {
+      placePages((int) m.firstPage(), (int) m.pages());
+    } else if (m.kind() == Wire.OPEN_RETURN_PATH) {
+      returnPathOpen = true;
+    } else if (m.kind() == Wire.PING) {
+      reply(MigMessage.returnPath(Wire.PONG, m.value(), 4));
+    } else if (m.kind() == Wire.POSTCOPY_ADVISE) {
+      postcopy = PostcopyState.ADVISE;
+    } else if (m.kind() == Wire.POSTCOPY_RAM_DISCARD) {
+      postcopy = PostcopyState.DISCARD;
+      discard((int) m.value());
+    } else if (m.kind() == Wire.PACKAGED) {
+      packageItems = m.items();
+      packageNext = 0;
+      runPackage();
+    } else if (m.kind() == Wire.DEVICE_STATE) {
+      startLoading(); // precopy: the devices come on the stream itself
+    } else if (m.kind() == Wire.VM_EOF) {
+      eofSeen = true;
+      if (postcopy == PostcopyState.NONE) {
+        precopyLoaded();
+      } else {
+        maybeComplete();
+      }
+    } else if (m.kind() == Wire.POSTCOPY_RUN) {
+      handleRun();
+    } else if (m.kind() == Wire.PRECOPY_GO) {
+      startGuestAfterPrecopy();
+    } else if (m.kind() == Wire.RECV_BITMAP) {
+      reply(MigMessage.returnPath(Wire.RP_RECV_BITMAP, 0, params.pages() / 8 + 8));
+    } else if (m.kind() == Wire.POSTCOPY_RESUME) {
+      setStatus(MigrationStatus.POSTCOPY_ACTIVE);
+      reply(MigMessage.returnPath(Wire.RESUME_ACK, 1, 4));
+      migration.recovery().destinationResumed();
+      if (guest.blocked()) {
+        guest.refault();
+      }
+    }
+  }
+
+  private void reply(MigMessage m) {
+    if (returnPathOpen) {
+      endpoint().write(m, null);
+    }
+  }
+
+  private void placePages(int first, int count) {
+    for (int p = received.nextClearBit(first); p < first + count;
+        p = received.nextClearBit(p + 1)) {
+      receivedCount++;
+      if (p < workingSet) {
+        workingSetReceived++;
+      }
+    }
+    received.set(first, first + count);
+    guest.pagesArrived(first, count);
+    maybeComplete();
+  }
+
+  private void discard(int stalePages) {
+    for (int p = received.nextSetBit(0); p >= 0 && p < stalePages;
+        p = received.nextSetBit(p + 1)) {
+      receivedCount--;
+      if (p < workingSet) {
+        workingSetReceived--;
+      }
+    }
+    received.clear(0, stalePages);
+  }
+
+  /** Parses the package in order; device loading suspends it for {@code device-load-time}. */
+  private void runPackage() {
+    while (packageItems != null && packageNext < packageItems.size() && !status.terminal()) {
+      MigMessage item = packageItems.get(packageNext++);
+      if (item.kind() == Wire.POSTCOPY_LISTEN) {
+        postcopy = PostcopyState.LISTENING;
+        if (variant.destinationPostcopyDevice() && returnPathOpen) {
+          setStatus(MigrationStatus.POSTCOPY_DEVICE);
+        }
+      } else if (item.kind() == Wire.DEVICE_STATE) {
+        startLoading();
+        return;
+      } else if (item.kind() == Wire.VM_EOF) {
+        packageLoaded();
+      } else {
+        handle(item);
+      }
+    }
+  }
+
+  private void startLoading() {
+    loading = true;
+    sim.schedule(params.deviceLoadNanos(), HostId.DESTINATION.kernelId(), loadedLabel, loaded, 0);
+  }
+
+  private void loaded() {
+    loading = false;
+    if (status.terminal() || !migration.alive(HostId.DESTINATION)) {
+      return;
+    }
+    if (failLoad) {
+      fail(); // qemu_loadvm_state_main failed: SHUT(1) and exit
+      return;
+    }
+    if (packageItems != null) {
+      runPackage();
+    }
+    while (!loading && !backlog.isEmpty()) {
+      handle(backlog.pollFirst());
+    }
+  }
+
+  /** RFC variants: the package ended; acknowledge per the variant. */
+  private void packageLoaded() {
+    switch (variant.destinationAck()) {
+      case AFTER_LOAD -> reply(MigMessage.returnPath(Wire.POSTCOPY_RUN_ACK, 0, 0));
+      case AFTER_ACTIVATE -> {
+        if (!activateDisk()) {
+          fail(); // the lock failure becomes a fallback on the source
+          return;
+        }
+        reply(MigMessage.returnPath(Wire.POSTCOPY_RUN_ACK, 0, 0));
+      }
+      default -> { }
+    }
+  }
+
+  /** loadvm_postcopy_handle_run and its bottom half. */
+  private void handleRun() {
+    if (postcopy != PostcopyState.LISTENING) {
+      return;
+    }
+    postcopy = PostcopyState.RUNNING;
+    setStatus(MigrationStatus.POSTCOPY_ACTIVE);
+    if (params.destAutostart() != DestAutostart.OFF && activateDisk()) {
+      record.guestStarts(HostId.DESTINATION, sim.now());
+      guest.startOnDestination();
+    }
+    maybeComplete();
+  }
+
+  private boolean activateDisk() {
+    if (diskActive) {
+      return true;
+    }
+    if (failActivation) {
+      record.lockRefused(HostId.DESTINATION, sim.now());
+      return false;
+    }
+    diskActive = disk.activate(HostId.DESTINATION, sim.now());
+    return diskActive;
+  }
+
+  // ---- precopy end ----
+
+  private void precopyLoaded() {
+    if (loading) {
+      return; // the EOF waits in the backlog; loaded() gets here again
+    }
+    if (variant.precopyHandshake()) {
+      reply(MigMessage.returnPath(Wire.PRECOPY_LOADED, 0, 0));
+      return;
+    }
+    startGuestAfterPrecopy();
+  }
+
+  /** process_incoming_migration_bh: activate, start, completed, then SHUT. */
+  private void startGuestAfterPrecopy() {
+    if (status.terminal()) {
+      return;
+    }
+    if (params.destAutostart() != DestAutostart.OFF && activateDisk()) {
+      record.guestStarts(HostId.DESTINATION, sim.now());
+    }
+    setStatus(MigrationStatus.COMPLETED);
+    reply(MigMessage.returnPath(Wire.SHUT, 0, 4));
+    endpoint().shutdownOutput(); // migration_incoming_state_destroy closes the channel
+  }
+
+  // ---- postcopy end and faults ----
+
+  private void maybeComplete() {
+    if (postcopy == PostcopyState.RUNNING && eofSeen && hasAllPages()
+        && status == MigrationStatus.POSTCOPY_ACTIVE) {
+      postcopy = PostcopyState.END;
+      setStatus(MigrationStatus.COMPLETED);
+      reply(MigMessage.returnPath(Wire.SHUT, 0, 4));
+      endpoint().shutdownOutput();
+    }
+  }
+
+  /** The fault thread: one REQ_PAGES per missing page, de-duplicated. */
+  void pageFault(int page) {
+    if (requested.get(page) || status != MigrationStatus.POSTCOPY_ACTIVE) {
+      return; // already asked, or paused: the vCPU waits
+    }
+    requested.set(page);
+    endpoint().write(new MigMessage(Wire.REQ_PAGES, Wire.RP_HEADER + 12, 0, page, 1, List.of()),
+        null);
+  }
+
+  /** After a recovery, the blocked vCPU asks again. */
+  void reRequest(int page) {
+    requested.clear(page);
+    pageFault(page);
+  }
+
+  @Override
+  public void onError(SocketError error) {
+    record.detected(HostId.DESTINATION, sim.now());
+    if (status == MigrationStatus.COMPLETED || status == MigrationStatus.FAILED) {
+      return;
+    }
+    if (postcopy == PostcopyState.RUNNING || status == MigrationStatus.POSTCOPY_RECOVER) {
+      setStatus(MigrationStatus.POSTCOPY_PAUSED); // the guest runs on, faulting vCPUs wait
+      endpoint().setListener(SocketListener.IGNORE);
+      migration.recovery().paused();
+      return;
+    }
+    fail(); // before RUN: "in LISTENING an error fails the migration", exit-on-error
+  }
+
+  /** Failed before the guest could start here: SHUT(1) if possible, then exit. */
+  private void fail() {
+    setStatus(MigrationStatus.FAILED);
+    reply(MigMessage.returnPath(Wire.SHUT, 1, 4));
+    endpoint().setListener(SocketListener.IGNORE);
+    migration.crashProcess(HostId.DESTINATION);
+  }
+
+  void recoverSetup(TcpConnection connection) {
+    main = connection;
+    endpoint().setListener(this);
+    returnPathOpen = true;
+    setStatus(MigrationStatus.POSTCOPY_RECOVER);
+  }
+}

@@ -1,0 +1,159 @@
+package io.postcopysim.core.migration;
+
+import io.postcopysim.core.kernel.Simulation;
+import io.postcopysim.core.kernel.Time;
+import io.postcopysim.core.net.HostId;
+import io.postcopysim.core.net.Network;
+import io.postcopysim.core.net.TcpConnection;
+import io.postcopysim.core.net.TcpParams;
+
+/**
+ * One migration in one simulated world: the network, the two QEMUs, the guest, the shared disk,
+ * and the management agent's postcopy recovery. Fault injectors act through {@link #network()},
+ * {@link #crashProcess}, {@link #crashMachine} and the destination's fault hooks.
+ */
+public final class Migration {
+  private final Simulation sim;
+  private final MigrationParams params;
+  private final TcpParams tcp;
+  private final Variant variant;
+  private final Network network;
+  private final MigrationRecord record = new MigrationRecord();
+  private final SharedDisk disk;
+  private final Guest guest;
+  private final SourceQemu source;
+  private final DestinationQemu destination;
+  private final Recovery recovery;
+
+  public Migration(Simulation sim, MigrationParams params, TcpParams tcp, Variant variant) {
+    this.sim = sim;
+    this.params = params;
+    this.tcp = tcp;
+    this.variant = variant;
+    this.network = new Network(sim);
+    this.disk = new SharedDisk(params.diskLocking(), record);
+    this.guest = new Guest(sim, params, record);
+    this.source = new SourceQemu(sim, params, variant, record, disk, guest, this);
+    this.destination = new DestinationQemu(sim, params, variant, record, disk, guest, this);
+    this.guest.attach(destination);
+    this.recovery = new Recovery(sim, params, this);
+    network.onHeal(recovery::networkHealed);
+  }
+
+  /** Connects and issues {@code migrate}; the run itself is the caller's {@code sim.run}. */
+  public Migration start() {
+    TcpConnection main = network.connect("main", tcp);
+    TcpConnection preempt = params.postcopyPreempt() && variant.postcopy()
+        ? network.connect("preempt", tcp) : null;
+    destination.listen(main);
+    if (preempt != null) {
+      destination.attachPreempt(preempt);
+    }
+    source.start(main, preempt);
+    return this;
+  }
+
+  public Simulation simulation() {
+    return sim;
+  }
+
+  public Network network() {
+    return network;
+  }
+
+  public MigrationParams params() {
+    return params;
+  }
+
+  public TcpParams tcp() {
+    return tcp;
+  }
+
+  public Variant variant() {
+    return variant;
+  }
+
+  public MigrationRecord record() {
+    return record;
+  }
+
+  public SharedDisk disk() {
+    return disk;
+  }
+
+  public MigrationStatus status(HostId host) {
+    return host == HostId.SOURCE ? source.status() : destination.status();
+  }
+
+  public boolean alive(HostId host) {
+    return network.host(host).processAlive();
+  }
+
+  public boolean destinationHasAllPages() {
+    return destination.hasAllPages();
+  }
+
+  /** Fault hook: the destination's device-state load fails. */
+  public void failDestinationLoad() {
+    destination.failNextLoad();
+  }
+
+  /** Fault hook: the destination cannot take the disk lock. */
+  public void failDestinationActivation() {
+    destination.failActivation();
+  }
+
+  /** kill -9 of a QEMU (or its own exit): its guest stops, its locks go, its sockets close. */
+  public void crashProcess(HostId host) {
+    if (!alive(host)) {
+      return;
+    }
+    stopGuest(host);
+    network.host(host).crashProcess();
+  }
+
+  /** The machine dies: as a process crash, but the network hears nothing. */
+  public void crashMachine(HostId host) {
+    stopGuest(host);
+    network.host(host).crashMachine();
+  }
+
+  private void stopGuest(HostId host) {
+    record.guestStops(host, sim.now());
+    if (host == HostId.DESTINATION) {
+      guest.stopOnDestination();
+    } else {
+      source.processDied();
+    }
+    disk.processDied(host, sim.now());
+  }
+
+  Recovery recovery() {
+    return recovery;
+  }
+
+  SourceQemu source() {
+    return source;
+  }
+
+  DestinationQemu destination() {
+    return destination;
+  }
+
+  /** A summary of the failure-free measures (the oracle judges faults; see fault-models). */
+  public MigrationResult result() {
+    return MigrationResult.of(this);
+  }
+
+  /** Runs to quiescence or the horizon and summarises. */
+  public MigrationResult runTo(long horizon) {
+    sim.run(horizon);
+    return result();
+  }
+
+  @Override
+  public String toString() {
+    return variant.name() + " src=" + source.status() + " dst=" + destination.status()
+        + " at " + Time.format(sim.now());
+  }
+}

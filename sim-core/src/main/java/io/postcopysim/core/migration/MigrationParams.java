@@ -1,0 +1,115 @@
+package io.postcopysim.core.migration;
+
+import io.postcopysim.core.kernel.Time;
+
+/**
+ * A migration's parameters, in QEMU's terms where QEMU has one.
+ *
+ * @param ramBytes guest RAM
+ * @param pageBytes target page size (4 KiB on x86)
+ * @param deviceStateBytes non-iterable device state carried in the package
+ * @param deviceLoadNanos time the destination takes to load it
+ * @param dirtyBytesPerSecond guest dirty rate before the switchover
+ * @param workingSetBytes the hot part of RAM: what is dirtied and what the guest touches
+ * @param accessSkew Zipf exponent of the guest's page accesses over the working set
+ * @param touchIntervalNanos time between two page touches of the destination's vCPU
+ * @param precopyNanos when {@code migrate-start-postcopy} is issued (postcopy variants)
+ * @param downtimeLimitNanos {@code downtime-limit}
+ * @param maxPostcopyBitsPerSecond {@code max-postcopy-bandwidth}; 0 = unlimited
+ * @param ping3TimeoutNanos how long PING3 waits for PONG 3
+ * @param chunkBytes RAM is streamed in messages of this size (a trace event each)
+ * @param diskLocking QEMU image locking on the shared disk
+ * @param destAutostart when the destination may start the guest
+ * @param returnPath the return-path capability (always on with postcopy)
+ * @param postcopyPreempt requested pages go on a second connection
+ * @param recoveryEnabled postcopy recovery is attempted when the network heals
+ * @param recoveryAfterHealNanos delay from the heal to {@code migrate-recover}
+ */
+public record MigrationParams(
+    long ramBytes,
+    long pageBytes,
+    long deviceStateBytes,
+    long deviceLoadNanos,
+    long dirtyBytesPerSecond,
+    long workingSetBytes,
+    double accessSkew,
+    long touchIntervalNanos,
+    long precopyNanos,
+    long downtimeLimitNanos,
+    long maxPostcopyBitsPerSecond,
+    long ping3TimeoutNanos,
+    long chunkBytes,
+    boolean diskLocking,
+    DestAutostart destAutostart,
+    boolean returnPath,
+    boolean postcopyPreempt,
+    boolean recoveryEnabled,
+    long recoveryAfterHealNanos) {
+
+  public MigrationParams {
+    require(pageBytes > 0 && Long.bitCount(pageBytes) == 1, "page-size must be a power of two");
+    require(ramBytes >= pageBytes && ramBytes % pageBytes == 0, "ram must be whole pages");
+    require(ramBytes / pageBytes <= Integer.MAX_VALUE, "ram has too many pages");
+    require(workingSetBytes > 0 && workingSetBytes <= ramBytes, "working-set within ram");
+    require(deviceStateBytes >= 0 && deviceLoadNanos >= 0, "device state");
+    require(dirtyBytesPerSecond >= 0, "dirty-rate");
+    require(accessSkew >= 0, "access-skew");
+    require(touchIntervalNanos > 0, "touch interval");
+    require(chunkBytes >= pageBytes, "chunk");
+    require(ping3TimeoutNanos > 0, "ping3-timeout");
+  }
+
+  /** DESIGN.md's default scenario. */
+  public static MigrationParams defaults() {
+    return new MigrationParams(4L << 30, 4096, 1L << 20, Time.millis(50), 100L << 20, 512L << 20,
+        0.9, Time.micros(100), Time.seconds(2), Time.millis(300), 0, Time.seconds(5), 64L << 20,
+        true, DestAutostart.EARLY_CONT, true, false, true, Time.seconds(1));
+  }
+
+  public int pages() {
+    return (int) (ramBytes / pageBytes);
+  }
+
+  public int workingSetPages() {
+    return (int) Math.max(1, workingSetBytes / pageBytes);
+  }
+
+  public int chunkPages() {
+    return (int) Math.max(1, chunkBytes / pageBytes);
+  }
+
+  public MigrationParams withRam(long bytes) {
+    return new MigrationParams(bytes, pageBytes, deviceStateBytes, deviceLoadNanos,
+        dirtyBytesPerSecond, Math.min(workingSetBytes, bytes), accessSkew, touchIntervalNanos,
+        precopyNanos, downtimeLimitNanos, maxPostcopyBitsPerSecond, ping3TimeoutNanos, chunkBytes,
+        diskLocking, destAutostart, returnPath, postcopyPreempt, recoveryEnabled,
+        recoveryAfterHealNanos);
+  }
+
+  public MigrationParams withDiskLocking(boolean on) {
+    return new MigrationParams(ramBytes, pageBytes, deviceStateBytes, deviceLoadNanos,
+        dirtyBytesPerSecond, workingSetBytes, accessSkew, touchIntervalNanos, precopyNanos,
+        downtimeLimitNanos, maxPostcopyBitsPerSecond, ping3TimeoutNanos, chunkBytes, on,
+        destAutostart, returnPath, postcopyPreempt, recoveryEnabled, recoveryAfterHealNanos);
+  }
+
+  public MigrationParams withDirtyRate(long bytesPerSecond) {
+    return new MigrationParams(ramBytes, pageBytes, deviceStateBytes, deviceLoadNanos,
+        bytesPerSecond, workingSetBytes, accessSkew, touchIntervalNanos, precopyNanos,
+        downtimeLimitNanos, maxPostcopyBitsPerSecond, ping3TimeoutNanos, chunkBytes, diskLocking,
+        destAutostart, returnPath, postcopyPreempt, recoveryEnabled, recoveryAfterHealNanos);
+  }
+
+  public MigrationParams withPrecopyTime(long nanos) {
+    return new MigrationParams(ramBytes, pageBytes, deviceStateBytes, deviceLoadNanos,
+        dirtyBytesPerSecond, workingSetBytes, accessSkew, touchIntervalNanos, nanos,
+        downtimeLimitNanos, maxPostcopyBitsPerSecond, ping3TimeoutNanos, chunkBytes, diskLocking,
+        destAutostart, returnPath, postcopyPreempt, recoveryEnabled, recoveryAfterHealNanos);
+  }
+
+  private static void require(boolean ok, String what) {
+    if (!ok) {
+      throw new IllegalArgumentException("invalid migration parameter: " + what);
+    }
+  }
+}

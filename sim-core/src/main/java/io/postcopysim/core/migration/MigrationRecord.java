@@ -1,0 +1,171 @@
+package io.postcopysim.core.migration;
+
+import io.postcopysim.core.kernel.Time;
+import io.postcopysim.core.net.HostId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Everything the safety oracle needs from one run: when each side's guest ran, who held the disk
+ * lock, what status each side reported, when each side detected a failure, the page faults.
+ */
+public final class MigrationRecord {
+  /** A status change of one side. */
+  public record StatusChange(long time, HostId host, MigrationStatus status) {}
+
+  /** An interval in which a host's guest ran; {@code end} is NEVER while it still runs. */
+  public record Run(HostId host, long start, long end) {}
+
+  /** A disk lock event. */
+  public record LockEvent(long time, HostId host, String what) {}
+
+  private final List<StatusChange> statuses = new ArrayList<>();
+  private final List<Run> runs = new ArrayList<>();
+  private final long[] runningSince = {Time.NEVER, Time.NEVER};
+  private final List<LockEvent> lockEvents = new ArrayList<>();
+  private final long[] detected = {Time.NEVER, Time.NEVER};
+  private final MigrationStatus[] status = {MigrationStatus.NONE, MigrationStatus.NONE};
+  private long[] faultLatencies = new long[64];
+  private int faults;
+  private long pagesPushed;
+  private long pagesRequested;
+  private long sourceStoppedAt = Time.NEVER;
+  private boolean destinationWrotePages;
+  private final boolean[] lockRefused = new boolean[2];
+
+  void status(HostId host, MigrationStatus s, long now) {
+    if (status[host.ordinal()] != s) {
+      status[host.ordinal()] = s;
+      statuses.add(new StatusChange(now, host, s));
+    }
+  }
+
+  void guestStarts(HostId host, long now) {
+    if (runningSince[host.ordinal()] == Time.NEVER) {
+      runningSince[host.ordinal()] = now;
+      if (host == HostId.DESTINATION) {
+        destinationWrotePages = true; // a running guest writes: its pages exist only there
+      }
+    }
+  }
+
+  void guestStops(HostId host, long now) {
+    long since = runningSince[host.ordinal()];
+    if (since != Time.NEVER) {
+      runs.add(new Run(host, since, now));
+      runningSince[host.ordinal()] = Time.NEVER;
+      if (host == HostId.SOURCE && sourceStoppedAt == Time.NEVER) {
+        sourceStoppedAt = now;
+      }
+    }
+  }
+
+  void diskActivated(HostId host, long now) {
+    lockEvents.add(new LockEvent(now, host, "activate"));
+  }
+
+  void diskInactivated(HostId host, long now) {
+    lockEvents.add(new LockEvent(now, host, "inactivate"));
+  }
+
+  void lockRefused(HostId host, long now) {
+    lockRefused[host.ordinal()] = true;
+    lockEvents.add(new LockEvent(now, host, "lock refused"));
+  }
+
+  void detected(HostId host, long now) {
+    if (detected[host.ordinal()] == Time.NEVER) {
+      detected[host.ordinal()] = now;
+    }
+  }
+
+  void pageFault(long latency) {
+    if (faults == faultLatencies.length) {
+      faultLatencies = Arrays.copyOf(faultLatencies, faults * 2);
+    }
+    faultLatencies[faults++] = latency;
+  }
+
+  void pushed(long pages) {
+    pagesPushed += pages;
+  }
+
+  void requested(long pages) {
+    pagesRequested += pages;
+  }
+
+  // ---- reading ----
+
+  public MigrationStatus status(HostId host) {
+    return status[host.ordinal()];
+  }
+
+  public List<StatusChange> statuses() {
+    return List.copyOf(statuses);
+  }
+
+  /** Every run interval, those still running ending at {@code now}... as NEVER. */
+  public List<Run> runs() {
+    List<Run> all = new ArrayList<>(runs);
+    for (HostId h : HostId.values()) {
+      if (runningSince[h.ordinal()] != Time.NEVER) {
+        all.add(new Run(h, runningSince[h.ordinal()], Time.NEVER));
+      }
+    }
+    return all;
+  }
+
+  public boolean running(HostId host) {
+    return runningSince[host.ordinal()] != Time.NEVER;
+  }
+
+  public boolean everRan(HostId host) {
+    return running(host) || runs.stream().anyMatch(r -> r.host() == host);
+  }
+
+  /** Whether the source guest ran again after it was stopped for the switchover. */
+  public boolean sourceRanAfterStop() {
+    return sourceStoppedAt != Time.NEVER && runs().stream().anyMatch(
+        r -> r.host() == HostId.SOURCE && r.start() >= sourceStoppedAt);
+  }
+
+  public long sourceStoppedAt() {
+    return sourceStoppedAt;
+  }
+
+  /** First start of the destination's guest, or NEVER. */
+  public long destinationStartedAt() {
+    return runs().stream().filter(r -> r.host() == HostId.DESTINATION).mapToLong(Run::start)
+        .min().orElse(Time.NEVER);
+  }
+
+  public boolean destinationWrotePages() {
+    return destinationWrotePages;
+  }
+
+  public List<LockEvent> lockEvents() {
+    return List.copyOf(lockEvents);
+  }
+
+  public boolean lockRefused(HostId host) {
+    return lockRefused[host.ordinal()];
+  }
+
+  /** When {@code host} first learnt of a failure (a socket error, a timeout), or NEVER. */
+  public long detectedAt(HostId host) {
+    return detected[host.ordinal()];
+  }
+
+  public long[] faultLatencies() {
+    return Arrays.copyOf(faultLatencies, faults);
+  }
+
+  public long pagesPushed() {
+    return pagesPushed;
+  }
+
+  public long pagesRequested() {
+    return pagesRequested;
+  }
+}

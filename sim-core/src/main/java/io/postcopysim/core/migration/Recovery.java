@@ -1,0 +1,80 @@
+package io.postcopysim.core.migration;
+
+import io.postcopysim.core.kernel.EventHandler;
+import io.postcopysim.core.kernel.Labels;
+import io.postcopysim.core.kernel.Simulation;
+import io.postcopysim.core.net.HostId;
+import io.postcopysim.core.net.TcpConnection;
+
+/**
+ * The management agent's postcopy recovery (postcopy.rst): when both QEMUs are alive and both in
+ * postcopy-paused and the network is open, {@code after-heal} later it runs {@code migrate-recover}
+ * on the destination and {@code migrate resume=true} on the source, over a new connection.
+ */
+final class Recovery {
+  private final Simulation sim;
+  private final MigrationParams params;
+  private final Migration migration;
+  private final int attemptLabel = Labels.intern("mgmt:migrate-recover");
+  private final EventHandler attempt = arg -> attempt();
+  private long pendingAttempt = -1;
+  private int attempts;
+
+  Recovery(Simulation sim, MigrationParams params, Migration migration) {
+    this.sim = sim;
+    this.params = params;
+    this.migration = migration;
+  }
+
+  /** A side paused: recover if the other one is paused too and nothing blocks the path. */
+  void paused() {
+    maybeSchedule();
+  }
+
+  void networkHealed() {
+    maybeSchedule();
+  }
+
+  private boolean pathOpen() {
+    return !migration.network().blocked(HostId.SOURCE)
+        && !migration.network().blocked(HostId.DESTINATION);
+  }
+
+  private void maybeSchedule() {
+    if (!params.recoveryEnabled() || pendingAttempt >= 0 && sim.isPending(pendingAttempt)
+        || attempts >= 3 || !pathOpen() || !bothPaused()) {
+      return;
+    }
+    pendingAttempt = sim.schedule(params.recoveryAfterHealNanos(), 0, attemptLabel, attempt, 0);
+  }
+
+  private boolean bothPaused() {
+    return migration.alive(HostId.SOURCE) && migration.alive(HostId.DESTINATION)
+        && migration.status(HostId.SOURCE) == MigrationStatus.POSTCOPY_PAUSED
+        && migration.status(HostId.DESTINATION) == MigrationStatus.POSTCOPY_PAUSED;
+  }
+
+  private void attempt() {
+    pendingAttempt = -1;
+    if (!bothPaused() || !pathOpen()) {
+      return;
+    }
+    attempts++;
+    TcpConnection fresh = migration.network().connect("recovered-" + attempts,
+        migration.tcp());
+    migration.destination().recoverSetup(fresh);
+    migration.source().recoverSetup(fresh);
+  }
+
+  void bitmapReceived() {
+    migration.source().reloadBitmap(migration.destination().receivedBitmap());
+  }
+
+  void destinationResumed() {
+    // the destination is postcopy-active again; the source follows on RESUME_ACK
+  }
+
+  void resumed() {
+    migration.source().resumeAcked();
+  }
+}

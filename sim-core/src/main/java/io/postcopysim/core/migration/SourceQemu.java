@@ -1,0 +1,488 @@
+package io.postcopysim.core.migration;
+
+import io.postcopysim.core.kernel.EventHandler;
+import io.postcopysim.core.kernel.Labels;
+import io.postcopysim.core.kernel.Simulation;
+import io.postcopysim.core.kernel.Time;
+import io.postcopysim.core.net.Endpoint;
+import io.postcopysim.core.net.HostId;
+import io.postcopysim.core.net.Message;
+import io.postcopysim.core.net.SocketError;
+import io.postcopysim.core.net.SocketListener;
+import io.postcopysim.core.net.TcpConnection;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * The source QEMU: {@code migration_thread} (precopy rounds, {@code postcopy_start}, the
+ * postcopy push) and {@code source_return_path_thread} (PONG, REQ_PAGES, SHUT).
+ * reference/qemu-postcopy-protocol.md §1, §3 and §4 give the order and the failure handling.
+ */
+final class SourceQemu implements SocketListener {
+  private final Simulation sim;
+  private final MigrationParams params;
+  private final Variant variant;
+  private final MigrationRecord record;
+  private final SharedDisk disk;
+  private final Guest guest;
+  private final Migration migration;
+  private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
+  private final ArrayDeque<Outgoing> urgent = new ArrayDeque<>();
+  private final int pingTimeoutLabel = Labels.intern("src:timer:ping3-timeout");
+  private final int paceLabel = Labels.intern("src:timer:rate-limit");
+  private final EventHandler ping3Expired = arg -> ping3Expired();
+  private final EventHandler paced = arg -> {
+    pacing = false;
+    pump();
+  };
+
+  private TcpConnection main;
+  private TcpConnection preempt;
+  private MigrationStatus status = MigrationStatus.NONE;
+  private boolean writing;
+  private boolean pumping;
+  private boolean pacing;
+
+  // precopy: round 1 sends [0, neverSentFrom..N); later rounds the dirty prefix [0, k)
+  private int roundFrom;
+  private int roundTo;
+  private int neverSentFrom;
+  private long dirtySince;
+  private boolean completing;
+
+  // postcopy
+  private BitSet toPush;
+  private boolean packageWritten;
+  private boolean committed;
+  private boolean eofSent;
+  private long ping3Timer = -1;
+
+  private record Outgoing(MigMessage message, Runnable afterWritten, boolean preemptChannel) {}
+
+  SourceQemu(Simulation sim, MigrationParams params, Variant variant, MigrationRecord record,
+      SharedDisk disk, Guest guest, Migration migration) {
+    this.sim = sim;
+    this.params = params;
+    this.variant = variant;
+    this.record = record;
+    this.disk = disk;
+    this.guest = guest;
+    this.migration = migration;
+  }
+
+  MigrationStatus status() {
+    return status;
+  }
+
+  boolean committed() {
+    return committed;
+  }
+
+  private void setStatus(MigrationStatus s) {
+    status = s;
+    record.status(HostId.SOURCE, s, sim.now());
+  }
+
+  private Endpoint endpoint() {
+    return main.endpoint(HostId.SOURCE);
+  }
+
+  // ---- start and precopy ----
+
+  /** {@code migrate}: the guest runs here and holds the disk. */
+  void start(TcpConnection connection, TcpConnection preemptConnection) {
+    this.main = connection;
+    this.preempt = preemptConnection;
+    endpoint().setListener(this);
+    setStatus(MigrationStatus.SETUP);
+    disk.activate(HostId.SOURCE, sim.now());
+    record.guestStarts(HostId.SOURCE, sim.now());
+    setStatus(MigrationStatus.ACTIVE);
+    if (params.returnPath() || variant.postcopy()) {
+      send(MigMessage.command(Wire.OPEN_RETURN_PATH, 0), null);
+      send(MigMessage.ping(Wire.PING_1), null);
+    }
+    if (variant.postcopy()) {
+      send(MigMessage.command(Wire.POSTCOPY_ADVISE, 16), null);
+    }
+    dirtySince = sim.now();
+    roundFrom = 0;
+    roundTo = params.pages();
+    neverSentFrom = 0;
+    precopyStep();
+  }
+
+  /** One iteration of the migration loop in precopy: a chunk, or a decision. */
+  private void precopyStep() {
+    if (status != MigrationStatus.ACTIVE) {
+      return;
+    }
+    if (variant.postcopy() && sim.now() >= params.precopyNanos()) {
+      postcopyStart();
+      return;
+    }
+    if (roundFrom < roundTo) {
+      int to = Math.min(roundTo, roundFrom + params.chunkPages());
+      MigMessage chunk = MigMessage.pages(Wire.RAM, roundFrom, to - roundFrom, params.pageBytes());
+      if (neverSentFrom < to && roundTo == params.pages()) {
+        neverSentFrom = to;
+      }
+      roundFrom = to;
+      send(chunk, this::precopyStep);
+      return;
+    }
+    int dirty = dirtyPages();
+    if (expectedDowntime(dirty) <= params.downtimeLimitNanos()) {
+      precopyComplete(dirty);
+      return;
+    }
+    // Another round over what was dirtied during the last one.
+    dirtySince = sim.now();
+    roundFrom = 0;
+    roundTo = dirty;
+    precopyStep();
+  }
+
+  /**
+   * The stop-and-copy time if the switchover happened now: the rest of the RAM and the device
+   * state on the wire, the destination's device load, the last byte's latency. QEMU compares
+   * its pending bytes with bandwidth x downtime-limit; counting the device load too keeps the
+   * real downtime within the limit.
+   */
+  private long expectedDowntime(int dirty) {
+    long bytes = (long) dirty * (params.pageBytes() + 8) + params.deviceStateBytes();
+    return main.params().transmission(bytes) + params.deviceLoadNanos()
+        + 2 * main.params().latencyNanos();
+  }
+
+  /** Pages dirtied since their last pass, among those already sent. */
+  private int dirtyPages() {
+    return Math.min(guest.dirtiedIn(sim.now() - dirtySince), neverSentFrom);
+  }
+
+  /** {@code migration_completion} in precopy: stop, send the rest and the devices, EOF. */
+  private void precopyComplete(int dirty) {
+    completing = true;
+    record.guestStops(HostId.SOURCE, sim.now());
+    setStatus(MigrationStatus.DEVICE);
+    disk.inactivate(HostId.SOURCE, sim.now());
+    for (int from = 0; from < dirty; from += params.chunkPages()) {
+      int n = Math.min(params.chunkPages(), dirty - from);
+      send(MigMessage.pages(Wire.RAM, from, n, params.pageBytes()), null);
+    }
+    send(MigMessage.command(Wire.DEVICE_STATE, params.deviceStateBytes()), null);
+    send(MigMessage.command(Wire.VM_EOF, 0), () -> {
+      if (!params.returnPath()) {
+        complete(); // without a return path the source cannot wait for SHUT
+      }
+    });
+  }
+
+  // ---- postcopy ----
+
+  /** {@code postcopy_start}, in QEMU's order (§3 steps 2-10). */
+  private void postcopyStart() {
+    record.guestStops(HostId.SOURCE, sim.now());
+    setStatus(MigrationStatus.DEVICE);
+    disk.inactivate(HostId.SOURCE, sim.now());
+    int stale = dirtyPages();
+    toPush = new BitSet(params.pages());
+    toPush.set(0, stale);
+    toPush.set(neverSentFrom, params.pages());
+    send(new MigMessage(Wire.POSTCOPY_RAM_DISCARD, Wire.COMMAND_HEADER + 16, stale, 0, stale,
+        List.of()), null);
+    send(MigMessage.ping(Wire.PING_2), null);
+    List<MigMessage> items = new ArrayList<>();
+    items.add(MigMessage.command(Wire.POSTCOPY_LISTEN, 0));
+    items.add(MigMessage.command(Wire.DEVICE_STATE, params.deviceStateBytes()));
+    if (variant.runInPackage()) {
+      items.add(MigMessage.ping(Wire.PING_3));
+      if (variant.pingPackagedLoaded()) {
+        items.add(MigMessage.ping(Wire.PING_PACKAGED_LOADED));
+      }
+      items.add(MigMessage.command(Wire.POSTCOPY_RUN, 0));
+    } else {
+      items.add(MigMessage.command(Wire.VM_EOF, 0)); // the RFC's package ends with EOF
+    }
+    send(MigMessage.packaged(items), this::packageWritten);
+  }
+
+  /** The package is in the socket buffer: the variant's commit rule applies. */
+  private void packageWritten() {
+    if (status != MigrationStatus.DEVICE) {
+      return;
+    }
+    packageWritten = true;
+    setStatus(variant.statusAfterPackage());
+    switch (variant.gate()) {
+      case NONE -> committed = true;
+      case PONG_3 -> ping3Timer = sim.schedule(params.ping3TimeoutNanos(),
+          HostId.SOURCE.kernelId(), pingTimeoutLabel, ping3Expired, 0);
+      default -> { }
+    }
+    send(MigMessage.ping(Wire.PING_4), null);
+    pump();
+  }
+
+  private void commit() {
+    if (committed || status == MigrationStatus.FAILED) {
+      return;
+    }
+    committed = true;
+    if (ping3Timer >= 0) {
+      sim.cancel(ping3Timer);
+    }
+    if (variant.gate() == Variant.Gate.RUN_ACK) {
+      urgent.addFirst(new Outgoing(MigMessage.command(Wire.POSTCOPY_RUN, 0), null, false));
+    }
+    setStatus(MigrationStatus.POSTCOPY_ACTIVE);
+    pump();
+  }
+
+  private void ping3Expired() {
+    ping3Timer = -1;
+    if (!committed && status == MigrationStatus.DEVICE) {
+      record.detected(HostId.SOURCE, sim.now());
+      fallBack();
+    }
+  }
+
+  /** The postcopy loop: requested pages first, then the next run of pages in order. */
+  private boolean nextPostcopyWrite() {
+    if (toPush == null || !packageWritten || status.terminal()
+        || status == MigrationStatus.POSTCOPY_PAUSED
+        || status == MigrationStatus.POSTCOPY_RECOVER_SETUP
+        || status == MigrationStatus.POSTCOPY_RECOVER) {
+      return false;
+    }
+    int first = toPush.nextSetBit(0);
+    if (first < 0) {
+      if (committed && !eofSent) {
+        eofSent = true;
+        queue.add(new Outgoing(MigMessage.command(Wire.VM_EOF, 0), null, false));
+        return true;
+      }
+      return false;
+    }
+    int end = toPush.nextClearBit(first);
+    int n = Math.min(end - first, params.chunkPages());
+    toPush.clear(first, first + n);
+    record.pushed(n);
+    queue.add(new Outgoing(MigMessage.pages(Wire.RAM, first, n, params.pageBytes()),
+        this::paceAfterChunk, false));
+    return true;
+  }
+
+  private void paceAfterChunk() {
+    long rate = params.maxPostcopyBitsPerSecond();
+    if (rate > 0 && committed) {
+      pacing = true;
+      sim.schedule(Time.transmission((long) params.chunkPages() * params.pageBytes(), rate),
+          HostId.SOURCE.kernelId(), paceLabel, paced, 0);
+    }
+  }
+
+  // ---- the writer: one blocking write at a time, as the migration thread does ----
+
+  private void send(MigMessage message, Runnable afterWritten) {
+    queue.add(new Outgoing(message, afterWritten, false));
+    pump();
+  }
+
+  /** Writes queued messages one at a time; re-entrant calls fold into the running loop. */
+  private void pump() {
+    if (pumping) {
+      return;
+    }
+    pumping = true;
+    try {
+      while (!writing && !status.terminal() && status != MigrationStatus.POSTCOPY_PAUSED) {
+        Outgoing next = urgent.isEmpty() ? queue.pollFirst() : urgent.pollFirst();
+        if (next == null) {
+          if (pacing || !nextPostcopyWrite()) {
+            return;
+          }
+          continue;
+        }
+        Endpoint out = next.preemptChannel() && preempt != null
+            ? preempt.endpoint(HostId.SOURCE) : endpoint();
+        writing = true;
+        if (out.write(next.message(), () -> written(next))) {
+          writing = false;
+          afterWritten(next);
+        }
+      }
+    } finally {
+      pumping = false;
+    }
+  }
+
+  /** A blocked write completed (an event of the transport). */
+  private void written(Outgoing w) {
+    writing = false;
+    afterWritten(w);
+    pump();
+  }
+
+  private static void afterWritten(Outgoing w) {
+    if (w.afterWritten() != null) {
+      w.afterWritten().run();
+    }
+  }
+
+  // ---- the return path ----
+
+  @Override
+  public void onMessage(Message message) {
+    MigMessage m = (MigMessage) message;
+    if (m.kind() == Wire.PONG) {
+      if (m.value() == Wire.PING_3 && variant.gate() == Variant.Gate.PONG_3
+          && status == MigrationStatus.DEVICE && packageWritten) {
+        commit();
+      } else if (m.value() == Wire.PING_PACKAGED_LOADED
+          && variant.gate() == Variant.Gate.PONG_PACKAGED_LOADED
+          && status == MigrationStatus.POSTCOPY_DEVICE) {
+        commit();
+      }
+    } else if (m.kind() == Wire.POSTCOPY_RUN_ACK) {
+      if (variant.gate() == Variant.Gate.RUN_ACK && packageWritten) {
+        commit();
+      }
+    } else if (m.kind() == Wire.REQ_PAGES) {
+      servePageRequest((int) m.firstPage(), (int) m.pages());
+    } else if (m.kind() == Wire.SHUT) {
+      if (m.value() != 0) {
+        onError(SocketError.ECONNRESET); // the destination failed and says so
+      } else if (completing || eofSent) {
+        complete();
+      }
+    } else if (m.kind() == Wire.PRECOPY_LOADED) {
+      send(MigMessage.command(Wire.PRECOPY_GO, 0), null);
+    } else if (m.kind() == Wire.RP_RECV_BITMAP) {
+      migration.recovery().bitmapReceived();
+    } else if (m.kind() == Wire.RESUME_ACK) {
+      migration.recovery().resumed();
+    }
+  }
+
+  private void servePageRequest(int first, int pages) {
+    if (toPush == null) {
+      return;
+    }
+    int end = first + pages;
+    for (int p = toPush.nextSetBit(first); p >= 0 && p < end; p = toPush.nextSetBit(p + 1)) {
+      toPush.clear(p);
+      record.requested(1);
+      urgent.add(new Outgoing(MigMessage.pages(Wire.RAM_REQUESTED, p, 1, params.pageBytes()),
+          null, params.postcopyPreempt()));
+    }
+    pump();
+  }
+
+  private void complete() {
+    if (status.terminal()) {
+      return;
+    }
+    setStatus(MigrationStatus.COMPLETED);
+  }
+
+  // ---- failures ----
+
+  @Override
+  public void onError(SocketError error) {
+    record.detected(HostId.SOURCE, sim.now());
+    switch (status) {
+      case ACTIVE -> {
+        setStatus(MigrationStatus.FAILED); // precopy failed: the guest never stopped
+        closeChannel();
+      }
+      case DEVICE, POSTCOPY_DEVICE, POSTCOPY_SETUP -> {
+        if (completing && !variant.postcopy()) {
+          fallBack();
+        } else if (!committed) {
+          fallBack();
+        } else {
+          pause();
+        }
+      }
+      case POSTCOPY_ACTIVE -> {
+        if (eofSent) {
+          setStatus(MigrationStatus.FAILED); // an error after EOF fails, it does not pause
+          closeChannel();
+        } else {
+          pause();
+        }
+      }
+      case POSTCOPY_RECOVER_SETUP, POSTCOPY_RECOVER -> pause();
+      default -> { }
+    }
+  }
+
+  /**
+   * migration_iteration_finish on failure: reactivate the disk and restart the guest here, unless
+   * activation fails (10.2 keeps the VM stopped; older QEMU exits).
+   */
+  private void fallBack() {
+    if (ping3Timer >= 0) {
+      sim.cancel(ping3Timer);
+      ping3Timer = -1;
+    }
+    setStatus(MigrationStatus.FAILED);
+    closeChannel();
+    if (disk.activate(HostId.SOURCE, sim.now())) {
+      record.guestStarts(HostId.SOURCE, sim.now());
+    } else if (!variant.keepsStoppedOnActivationFailure()) {
+      migration.crashProcess(HostId.SOURCE); // "Failed to get write lock": QEMU exits
+    }
+  }
+
+  /** postcopy_pause: the channel is shut, the guest stays stopped, recovery may follow. */
+  private void pause() {
+    setStatus(MigrationStatus.POSTCOPY_PAUSED);
+    closeChannel();
+    migration.recovery().paused();
+  }
+
+  private void closeChannel() {
+    queue.clear();
+    urgent.clear();
+    writing = false;
+    endpoint().setListener(SocketListener.IGNORE);
+    endpoint().shutdownOutput();
+  }
+
+  // ---- recovery ----
+
+  void recoverSetup(TcpConnection connection) {
+    main = connection;
+    endpoint().setListener(this);
+    setStatus(MigrationStatus.POSTCOPY_RECOVER_SETUP);
+    setStatus(MigrationStatus.POSTCOPY_RECOVER);
+    writing = false;
+    send(MigMessage.command(Wire.RECV_BITMAP, 8), null);
+  }
+
+  /** The destination's received bitmap: re-send whatever it lacks. */
+  void reloadBitmap(BitSet received) {
+    toPush = new BitSet(params.pages());
+    toPush.set(0, params.pages());
+    toPush.andNot(received);
+    eofSent = false;
+    send(MigMessage.command(Wire.POSTCOPY_RESUME, 0), null);
+  }
+
+  void resumeAcked() {
+    setStatus(MigrationStatus.POSTCOPY_ACTIVE);
+    pump();
+  }
+
+  void processDied() {
+    queue.clear();
+    urgent.clear();
+    if (ping3Timer >= 0) {
+      sim.cancel(ping3Timer);
+    }
+  }
+}

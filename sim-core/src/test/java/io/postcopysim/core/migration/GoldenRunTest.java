@@ -1,0 +1,68 @@
+package io.postcopysim.core.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.postcopysim.core.kernel.Simulation;
+import io.postcopysim.core.kernel.Time;
+import io.postcopysim.core.kernel.TraceMode;
+import io.postcopysim.core.net.TcpParams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class GoldenRunTest {
+  static Iterable<Variant> variants() {
+    return Variants.all();
+  }
+
+  static MigrationResult golden(Variant v, MigrationParams p) {
+    Simulation sim = new Simulation(42, TraceMode.HASH_ONLY);
+    return new Migration(sim, p, TcpParams.defaults(), v).start().runTo(Time.HOUR);
+  }
+
+  @ParameterizedTest
+  @MethodSource("variants")
+  void everyVariantMigratesWithoutFaults(Variant v) {
+    MigrationResult r = golden(v, MigrationParams.defaults());
+    assertThat(r.migrated()).as(r.toString()).isTrue();
+    assertThat(golden(v, MigrationParams.defaults()).traceHash())
+        .as("same scenario, same seed, same trace").isEqualTo(r.traceHash());
+  }
+
+  @Test
+  void postcopyPhaseLastsRemainingBytesOverBandwidth() {
+    // Back of the envelope: postcopy starts at precopy-time = 2 s, when 2 s x 1.25 GB/s of the
+    // 4 GiB were streamed; what is left (plus the pages dirtied meanwhile, 100 MiB/s x 2 s)
+    // crosses at 10 Gbit/s. Pages pushed x 4 KiB / 1.25 GB/s must match the postcopy phase.
+    MigrationParams p = MigrationParams.defaults();
+    MigrationResult r = golden(new Variants.Legacy(), p);
+    double pushedBytes = (double) (r.pagesPushed() + r.pagesRequested()) * (p.pageBytes() + 8);
+    double expectedPhase = pushedBytes / 1.25e9;
+    double phase = Time.toSeconds(r.totalTime() - p.precopyNanos());
+    assertThat(phase).isCloseTo(expectedPhase, org.assertj.core.data.Percentage.withPercentage(5));
+    double leftAtSwitch = (4L << 30) - 2.0 * 1.25e9 + 200.0 * (1 << 20);
+    assertThat(pushedBytes).isCloseTo(leftAtSwitch,
+        org.assertj.core.data.Percentage.withPercentage(5));
+  }
+
+  @Test
+  void precopyDowntimeStaysWithinTheDowntimeLimit() {
+    MigrationResult r = golden(new Variants.Precopy(), MigrationParams.defaults());
+    assertThat(r.downtime()).isPositive().isLessThanOrEqualTo(Time.millis(300));
+  }
+
+  @Test
+  void postcopyDowntimeIsAboutTheDeviceLoadPlusThePackageTrip() {
+    // Downtime = package behind at most a socket buffer of RAM (4 MiB: 3.4 ms) + 1 MiB of
+    // device state (0.8 ms) + 50 ms device load + latencies: between 50 and 60 ms.
+    MigrationResult r = golden(new Variants.Legacy(), MigrationParams.defaults());
+    assertThat(r.downtime()).isBetween(Time.millis(50), Time.millis(60));
+  }
+
+  @Test
+  void guestFaultsAreServedAndRecorded() {
+    MigrationResult r = golden(new Variants.PostcopyDevice(), MigrationParams.defaults());
+    assertThat(r.faultLatencyMax()).isPositive();
+    assertThat(r.faultLatencyP50()).isLessThanOrEqualTo(r.faultLatencyP99());
+  }
+}

@@ -1,0 +1,191 @@
+package io.postcopysim.core.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.postcopysim.core.kernel.Simulation;
+import io.postcopysim.core.kernel.Time;
+import io.postcopysim.core.kernel.Trace;
+import io.postcopysim.core.kernel.TraceMode;
+import io.postcopysim.core.net.HostId;
+import io.postcopysim.core.net.TcpParams;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The seed's claims, one hand-placed fault each, injected before a named event of the variant's
+ * failure-free run. Nothing here states an outcome to the model: the fault acts on hosts, the
+ * network or a destination hook, and the assertions read what the state machines did.
+ */
+class ProtocolClaimsTest {
+  private static final String PACKAGE_ARRIVES = "dst:recv:MIG_CMD_PACKAGED";
+  private static final String SHUT_ARRIVES = "src:recv:MIG_RP_MSG_SHUT";
+
+  private static long indexOf(Variant v, MigrationParams p, String label) {
+    Simulation sim = new Simulation(42, TraceMode.FULL);
+    new Migration(sim, p, TcpParams.defaults(), v).start().runTo(Time.HOUR);
+    return sim.trace().events().stream().filter(e -> e.label().equals(label))
+        .mapToLong(Trace.TraceEvent::index).findFirst()
+        .orElseThrow(() -> new AssertionError(label + " not in the golden run of " + v.name()));
+  }
+
+  private static Migration faulted(Variant v, MigrationParams p, String beforeLabel,
+      Consumer<Migration> fault) {
+    long k = indexOf(v, p, beforeLabel);
+    Simulation sim = new Simulation(42, TraceMode.HASH_ONLY);
+    Migration m = new Migration(sim, p, TcpParams.defaults(), v).start();
+    sim.interceptBefore(k, e -> {
+      fault.accept(m);
+      return true;
+    });
+    sim.run(2 * Time.HOUR);
+    return m;
+  }
+
+  private static boolean runsNowhere(Migration m) {
+    return !m.record().running(HostId.SOURCE) && !m.record().running(HostId.DESTINATION);
+  }
+
+  @Test
+  void legacyDestinationCrashWhileThePackageIsInFlightLeavesTheSourcePausedForever() {
+    Migration m = faulted(new Variants.Legacy(), MigrationParams.defaults(), PACKAGE_ARRIVES,
+        x -> x.crashProcess(HostId.DESTINATION));
+    assertThat(m.status(HostId.SOURCE)).isEqualTo(MigrationStatus.POSTCOPY_PAUSED);
+    assertThat(m.alive(HostId.DESTINATION)).isFalse();
+    assertThat(m.record().sourceRanAfterStop()).isFalse();
+    assertThat(runsNowhere(m)).isTrue();
+  }
+
+  @Test
+  void legacyDeviceLoadErrorLeavesTheSourcePausedForever() {
+    Migration m = faulted(new Variants.Legacy(), MigrationParams.defaults(), PACKAGE_ARRIVES,
+        Migration::failDestinationLoad);
+    assertThat(m.status(HostId.DESTINATION)).isEqualTo(MigrationStatus.FAILED);
+    assertThat(m.status(HostId.SOURCE)).isEqualTo(MigrationStatus.POSTCOPY_PAUSED);
+    assertThat(runsNowhere(m)).isTrue();
+  }
+
+  @Test
+  void postcopyDeviceFallsBackWhenTheDestinationDiesBeforeThePong() {
+    Migration m = faulted(new Variants.PostcopyDevice(), MigrationParams.defaults(),
+        PACKAGE_ARRIVES, x -> x.crashProcess(HostId.DESTINATION));
+    assertThat(m.status(HostId.SOURCE)).isEqualTo(MigrationStatus.FAILED);
+    assertThat(m.record().running(HostId.SOURCE)).isTrue();
+    assertThat(m.record().everRan(HostId.DESTINATION)).isFalse();
+    // A process crash is seen one latency later: fast detection.
+    assertThat(m.record().detectedAt(HostId.SOURCE) - m.record().sourceStoppedAt())
+        .isLessThan(Time.SECOND);
+  }
+
+  @Test
+  void postcopyDeviceNeedsTcpGiveUpForAMachineCrashWhilePing3NeedsOnlyItsTimeout() {
+    Migration device = faulted(new Variants.PostcopyDevice(), MigrationParams.defaults(),
+        PACKAGE_ARRIVES, x -> x.crashMachine(HostId.DESTINATION));
+    Migration ping3 = faulted(new Variants.Ping3(), MigrationParams.defaults(),
+        PACKAGE_ARRIVES, x -> x.crashMachine(HostId.DESTINATION));
+    for (Migration m : new Migration[] {device, ping3}) {
+      assertThat(m.record().running(HostId.SOURCE)).as(m.variant().name()).isTrue();
+      assertThat(m.status(HostId.SOURCE)).isEqualTo(MigrationStatus.FAILED);
+    }
+    long stop = device.record().sourceStoppedAt();
+    assertThat(device.record().detectedAt(HostId.SOURCE) - stop)
+        .isGreaterThan(Time.seconds(900)); // tcp_retries2 give-up, about 925 s
+    assertThat(ping3.record().detectedAt(HostId.SOURCE) - stop)
+        .isBetween(Time.seconds(5), Time.seconds(6)); // ping3-timeout = 5 s
+  }
+
+  @Test
+  void postcopyDeviceWithALostPongStartsTheDestinationAndTheSourceFailsOnTheLock() {
+    Migration m = faulted(new Variants.PostcopyDevice(), MigrationParams.defaults(),
+        PACKAGE_ARRIVES, x -> x.network().partition(false, true, Time.NEVER));
+    assertThat(m.record().everRan(HostId.DESTINATION)).isTrue();
+    assertThat(m.record().lockRefused(HostId.SOURCE)).isTrue();
+    assertThat(m.record().sourceRanAfterStop()).isFalse();
+    assertThat(m.status(HostId.SOURCE)).isEqualTo(MigrationStatus.FAILED);
+  }
+
+  @Test
+  void postcopyDeviceWithALostPongAndNoLockingRunsTheGuestTwice() {
+    MigrationParams p = MigrationParams.defaults().withDiskLocking(false);
+    Migration m = faulted(new Variants.PostcopyDevice(), p, PACKAGE_ARRIVES,
+        x -> x.network().partition(false, true, Time.NEVER));
+    assertThat(m.record().everRan(HostId.DESTINATION)).isTrue();
+    assertThat(m.record().sourceRanAfterStop()).isTrue(); // split brain
+  }
+
+  @Test
+  void postcopySetupWithALostAckResumesTheSourceAndTheDestinationNeverStarts() {
+    Migration m = faulted(new Variants.PostcopySetup(), MigrationParams.defaults(),
+        PACKAGE_ARRIVES, x -> x.network().partition(false, true, Time.NEVER));
+    assertThat(m.record().everRan(HostId.DESTINATION)).isFalse();
+    assertThat(m.record().running(HostId.SOURCE)).isTrue();
+    assertThat(m.status(HostId.SOURCE)).isEqualTo(MigrationStatus.FAILED);
+  }
+
+  @Test
+  void precopyConnectionFailureBeforeShutLeavesTheSourceFailedOnTheLockOrRunningTwiceWithout() {
+    // The SHUT never arrives but the source learns the connection died (Marcin's filter test:
+    // the destination's close still reached the source).
+    Migration locked = faulted(new Variants.Precopy(), MigrationParams.defaults(), SHUT_ARRIVES,
+        x -> x.network().resetAll());
+    assertThat(locked.record().running(HostId.DESTINATION)).isTrue();
+    assertThat(locked.status(HostId.DESTINATION)).isEqualTo(MigrationStatus.COMPLETED);
+    assertThat(locked.status(HostId.SOURCE)).isEqualTo(MigrationStatus.FAILED);
+    assertThat(locked.record().lockRefused(HostId.SOURCE)).isTrue();
+    assertThat(locked.record().sourceRanAfterStop()).isFalse();
+
+    Migration unlocked = faulted(new Variants.Precopy(),
+        MigrationParams.defaults().withDiskLocking(false), SHUT_ARRIVES,
+        x -> x.network().resetAll());
+    assertThat(unlocked.record().running(HostId.DESTINATION)).isTrue();
+    assertThat(unlocked.record().sourceRanAfterStop()).isTrue();
+  }
+
+  @Test
+  void precopyReturnPathBlackholedBeforeShutLeavesAnIdleSourceWaitingForever() {
+    // Its data was acknowledged, keepalive is off and the FIN is blackholed too: no timer runs.
+    Migration m = faulted(new Variants.Precopy(), MigrationParams.defaults(), SHUT_ARRIVES,
+        x -> x.network().partition(false, true, Time.NEVER));
+    assertThat(m.record().running(HostId.DESTINATION)).isTrue();
+    assertThat(m.status(HostId.SOURCE)).isEqualTo(MigrationStatus.DEVICE);
+    assertThat(m.record().detectedAt(HostId.SOURCE)).isEqualTo(Time.NEVER);
+  }
+
+  @Test
+  void precopyAckNeverSplitsWhenTheGoIsLost() {
+    Migration m = faulted(new Variants.PrecopyAck(), MigrationParams.defaults().withDiskLocking(false),
+        "dst:recv:MIG_CMD_PRECOPY_GO", x -> x.network().resetAll());
+    assertThat(m.record().everRan(HostId.DESTINATION)).isFalse();
+    assertThat(m.record().running(HostId.SOURCE)).isTrue();
+  }
+
+  @Test
+  void activationErrorStrandsPostcopySetupButAckAfterActivateFallsBack() {
+    Migration setup = faulted(new Variants.PostcopySetup(), MigrationParams.defaults(),
+        PACKAGE_ARRIVES, Migration::failDestinationActivation);
+    // The source committed at the ack; the destination stays paused without its lock while the
+    // pages keep coming, so both report completed and the guest runs nowhere.
+    assertThat(runsNowhere(setup)).isTrue();
+    assertThat(setup.record().sourceRanAfterStop()).isFalse();
+    assertThat(setup.record().lockRefused(HostId.DESTINATION)).isTrue();
+
+    Migration ack = faulted(new Variants.AckAfterActivate(), MigrationParams.defaults(),
+        PACKAGE_ARRIVES, Migration::failDestinationActivation);
+    assertThat(ack.record().everRan(HostId.DESTINATION)).isFalse();
+    assertThat(ack.record().running(HostId.SOURCE)).isTrue();
+  }
+
+  @Test
+  void connectionResetInPostcopyActivePausesBothAndRecoveryFinishesTheMigration() {
+    MigrationParams p = MigrationParams.defaults();
+    Migration m = faulted(new Variants.Legacy(), p, "dst:guest:page-fault",
+        x -> x.network().partition(true, true, Time.seconds(2)));
+    // A 2 s cut heals long before TCP gives up: only a delay, no pause needed.
+    assertThat(m.result().migrated()).isTrue();
+
+    Migration reset = faulted(new Variants.Legacy(), p, "dst:guest:page-fault",
+        x -> x.network().resetAll());
+    assertThat(reset.record().statuses()).extracting(MigrationRecord.StatusChange::status)
+        .contains(MigrationStatus.POSTCOPY_PAUSED, MigrationStatus.POSTCOPY_RECOVER);
+    assertThat(reset.result().migrated()).as(reset.toString()).isTrue();
+  }
+}
