@@ -167,7 +167,6 @@ final class DestinationQemu implements SocketListener {
     } else if (m.kind() == Wire.POSTCOPY_RESUME) {
       setStatus(MigrationStatus.POSTCOPY_ACTIVE);
       reply(MigMessage.returnPath(Wire.RESUME_ACK, 1, 4));
-      migration.recovery().destinationResumed();
       if (guest.blocked()) {
         guest.refault();
       }

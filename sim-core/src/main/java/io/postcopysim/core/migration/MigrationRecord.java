@@ -105,7 +105,7 @@ public final class MigrationRecord {
     return List.copyOf(statuses);
   }
 
-  /** Every run interval, those still running ending at {@code now}... as NEVER. */
+  /** Every run interval; one still running ends at {@link Time#NEVER}. */
   public List<Run> runs() {
     List<Run> all = new ArrayList<>(runs);
     for (HostId h : HostId.values()) {

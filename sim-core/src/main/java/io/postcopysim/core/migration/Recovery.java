@@ -70,10 +70,6 @@ final class Recovery {
     migration.source().reloadBitmap(migration.destination().receivedBitmap());
   }
 
-  void destinationResumed() {
-    // the destination is postcopy-active again; the source follows on RESUME_ACK
-  }
-
   void resumed() {
     migration.source().resumeAcked();
   }

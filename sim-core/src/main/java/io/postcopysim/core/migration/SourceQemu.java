@@ -399,12 +399,11 @@ final class SourceQemu implements SocketListener {
         closeChannel();
       }
       case DEVICE, POSTCOPY_DEVICE, POSTCOPY_SETUP -> {
-        if (completing && !variant.postcopy()) {
-          fallBack();
-        } else if (!committed) {
-          fallBack();
-        } else {
+        // Precopy never commits: until SHUT it can always fall back.
+        if (committed) {
           pause();
+        } else {
+          fallBack();
         }
       }
       case POSTCOPY_ACTIVE -> {

@@ -47,6 +47,7 @@ final class Flow {
   private long writableAt = Time.NEVER;
   private long retransmitHandle = -1;
   private long giveUpHandle = -1;
+  private long giveUpAt = Time.NEVER;
   private long writableHandle = -1;
 
   private record PendingWrite(long ackedOffsetNeeded, Runnable onWritten) {}
@@ -320,11 +321,14 @@ final class Flow {
     long deadline = params.userTimeoutNanos() > 0
         ? head.firstTx + params.userTimeoutNanos()
         : params.nextRetransmission(head.firstTx, head.firstTx + params.retransmitGiveUpNanos());
-    if (giveUpHandle >= 0 && sim.isPending(giveUpHandle)) {
+    deadline = Math.max(deadline, sim.now());
+    if (giveUpHandle >= 0 && sim.isPending(giveUpHandle) && giveUpAt == deadline) {
       return; // already armed for the same oldest byte
     }
-    giveUpHandle = sim.scheduleAt(Math.max(deadline, sim.now()), sender.host().id().kernelId(),
-        giveUpLabel, giveUp, 0);
+    cancel(giveUpHandle);
+    giveUpAt = deadline;
+    giveUpHandle =
+        sim.scheduleAt(deadline, sender.host().id().kernelId(), giveUpLabel, giveUp, 0);
   }
 
   private void giveUp() {

@@ -1,7 +1,5 @@
 package io.postcopysim.core.net;
 
-import java.util.Arrays;
-
 /**
  * The send buffer's segments in sequence order, with O(1) access by sequence number: deliveries
  * and acknowledgements come in order, so a segment is found at (seq - first seq).
@@ -63,9 +61,4 @@ final class SegmentRing {
     return s;
   }
 
-  void clear() {
-    Arrays.fill(items, null);
-    head = 0;
-    size = 0;
-  }
 }

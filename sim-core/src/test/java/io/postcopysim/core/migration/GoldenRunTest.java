@@ -62,7 +62,8 @@ class GoldenRunTest {
   @Test
   void guestFaultsAreServedAndRecorded() {
     MigrationResult r = golden(new Variants.PostcopyDevice(), MigrationParams.defaults());
-    assertThat(r.faultLatencyMax()).isPositive();
-    assertThat(r.faultLatencyP50()).isLessThanOrEqualTo(r.faultLatencyP99());
+    // A fault is served no faster than REQ_PAGES there and the page back: 2 x 250 us.
+    assertThat(r.pagesRequested()).isPositive();
+    assertThat(r.faultLatencyP50()).isGreaterThanOrEqualTo(Time.micros(500));
   }
 }
