@@ -4,7 +4,7 @@ package io.postcopysim.core.migration;
 public enum DestAutostart {
   /** libvirt sends {@code cont} early: the destination starts at RUN (or at load in precopy). */
   EARLY_CONT,
-  /** {@code cont} only after the devices loaded: same start point in this model. */
+  /** libvirt sends {@code cont} once the source reports the switchover done (postcopy-active, or completed in precopy). */
   AFTER_DEVICE,
   /** No autostart: the destination loads but never starts by itself. */
   OFF

@@ -47,6 +47,8 @@ final class DestinationQemu implements SocketListener {
   private boolean failLoad;
   private boolean failActivation;
   private boolean diskActive;
+  /** -incoming with autostart, or libvirt's early {@code cont}; after-device waits for mgmt. */
+  private boolean autostart;
   private int receivedCount;
   private int workingSetReceived;
 
@@ -62,6 +64,7 @@ final class DestinationQemu implements SocketListener {
     this.received = new BitSet(params.pages());
     this.requested = new BitSet(params.pages());
     this.workingSet = params.workingSetPages();
+    this.autostart = params.destAutostart() == DestAutostart.EARLY_CONT;
   }
 
   void listen(TcpConnection connection) {
@@ -114,7 +117,7 @@ final class DestinationQemu implements SocketListener {
 
   private void setStatus(MigrationStatus s) {
     status = s;
-    record.status(HostId.DESTINATION, s, sim.now());
+    record.status(HostId.DESTINATION, s, sim.now(), sim.processed() - 1);
   }
 
   // ---- the incoming stream ----
@@ -237,6 +240,7 @@ final class DestinationQemu implements SocketListener {
       fail(); // qemu_loadvm_state_main failed: SHUT(1) and exit
       return;
     }
+    record.deviceStateLoaded(sim.now());
     if (packageItems != null) {
       runPackage();
     }
@@ -266,12 +270,41 @@ final class DestinationQemu implements SocketListener {
       return;
     }
     postcopy = PostcopyState.RUNNING;
+    record.runReceived(sim.now());
     setStatus(MigrationStatus.POSTCOPY_ACTIVE);
-    if (params.destAutostart() != DestAutostart.OFF && activateDisk()) {
-      record.guestStarts(HostId.DESTINATION, sim.now());
-      guest.startOnDestination();
+    if (autostart) {
+      startGuest();
     }
     maybeComplete();
+  }
+
+  /**
+   * The RUN bottom half and process_incoming_migration_bh: bdrv_activate_all, then vm_start only
+   * if that succeeded; otherwise the VM stays paused.
+   */
+  private void startGuest() {
+    if (record.running(HostId.DESTINATION) || !activateDisk()) {
+      return;
+    }
+    record.guestStarts(HostId.DESTINATION, sim.now(), disk.active(HostId.DESTINATION));
+    if (postcopy == PostcopyState.RUNNING) {
+      guest.startOnDestination();
+    }
+  }
+
+  /**
+   * QMP {@code cont} from management (dest-autostart after-device). During INMIGRATE it only
+   * sets autostart; once the switchover happened here it activates the disk and starts.
+   */
+  void cont() {
+    if (!migration.alive(HostId.DESTINATION) || status == MigrationStatus.FAILED) {
+      return;
+    }
+    autostart = true;
+    if (postcopy == PostcopyState.RUNNING || postcopy == PostcopyState.END
+        || postcopy == PostcopyState.NONE && status == MigrationStatus.COMPLETED) {
+      startGuest();
+    }
   }
 
   private boolean activateDisk() {
@@ -304,8 +337,9 @@ final class DestinationQemu implements SocketListener {
     if (status.terminal()) {
       return;
     }
-    if (params.destAutostart() != DestAutostart.OFF && activateDisk()) {
-      record.guestStarts(HostId.DESTINATION, sim.now());
+    record.runReceived(sim.now());
+    if (autostart) {
+      startGuest();
     }
     setStatus(MigrationStatus.COMPLETED);
     reply(MigMessage.returnPath(Wire.SHUT, 0, 4));

@@ -100,6 +100,9 @@ final class Guest {
   /** The destination placed pages: a vCPU blocked on one of them runs again. */
   void pagesArrived(long first, long count) {
     if (blockedPage >= first && blockedPage < first + count) {
+      if (!destination.hasPage((int) blockedPage)) {
+        record.pageReadWithoutData(blockedPage);
+      }
       record.pageFault(sim.now() - blockedSince);
       blockedPage = -1;
       scheduleNextTouch(sim.now());

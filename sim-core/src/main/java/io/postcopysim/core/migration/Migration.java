@@ -1,5 +1,6 @@
 package io.postcopysim.core.migration;
 
+import io.postcopysim.core.kernel.Labels;
 import io.postcopysim.core.kernel.Simulation;
 import io.postcopysim.core.kernel.Time;
 import io.postcopysim.core.net.HostId;
@@ -24,6 +25,8 @@ public final class Migration {
   private final SourceQemu source;
   private final DestinationQemu destination;
   private final Recovery recovery;
+  private final int contLabel = Labels.intern("mgmt:cont");
+  private boolean contSent;
 
   public Migration(Simulation sim, MigrationParams params, TcpParams tcp, Variant variant) {
     this.sim = sim;
@@ -126,6 +129,19 @@ public final class Migration {
       source.processDied();
     }
     disk.processDied(host, sim.now());
+  }
+
+  /**
+   * Management (libvirt) watches the source's MIGRATION events; with dest-autostart after-device
+   * it sends {@code cont} to the destination once the source reports the switchover done
+   * (postcopy-active, or completed in precopy), one management round trip later.
+   */
+  void sourceStatusChanged(MigrationStatus s) {
+    if (params.destAutostart() == DestAutostart.AFTER_DEVICE && !contSent
+        && (s == MigrationStatus.POSTCOPY_ACTIVE || s == MigrationStatus.COMPLETED)) {
+      contSent = true;
+      sim.schedule(2 * tcp.latencyNanos(), 0, contLabel, arg -> destination.cont(), 0);
+    }
   }
 
   Recovery recovery() {

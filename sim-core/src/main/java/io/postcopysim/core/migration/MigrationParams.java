@@ -78,33 +78,152 @@ public record MigrationParams(
     return (int) Math.max(1, chunkBytes / pageBytes);
   }
 
-  public MigrationParams withRam(long bytes) {
-    return new MigrationParams(bytes, pageBytes, deviceStateBytes, deviceLoadNanos,
-        dirtyBytesPerSecond, Math.min(workingSetBytes, bytes), accessSkew, touchIntervalNanos,
-        precopyNanos, downtimeLimitNanos, maxPostcopyBitsPerSecond, ping3TimeoutNanos, chunkBytes,
-        diskLocking, destAutostart, returnPath, postcopyPreempt, recoveryEnabled,
-        recoveryAfterHealNanos);
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  public MigrationParams withDiskLocking(boolean on) {
-    return new MigrationParams(ramBytes, pageBytes, deviceStateBytes, deviceLoadNanos,
-        dirtyBytesPerSecond, workingSetBytes, accessSkew, touchIntervalNanos, precopyNanos,
-        downtimeLimitNanos, maxPostcopyBitsPerSecond, ping3TimeoutNanos, chunkBytes, on,
-        destAutostart, returnPath, postcopyPreempt, recoveryEnabled, recoveryAfterHealNanos);
-  }
+  /** A copy with some parameters changed: {@code p.toBuilder().diskLocking(false).build()}. */
+  public static final class Builder {
+    private long ramBytes;
+    private long pageBytes;
+    private long deviceStateBytes;
+    private long deviceLoadNanos;
+    private long dirtyBytesPerSecond;
+    private long workingSetBytes;
+    private double accessSkew;
+    private long touchIntervalNanos;
+    private long precopyNanos;
+    private long downtimeLimitNanos;
+    private long maxPostcopyBitsPerSecond;
+    private long ping3TimeoutNanos;
+    private long chunkBytes;
+    private boolean diskLocking;
+    private DestAutostart destAutostart;
+    private boolean returnPath;
+    private boolean postcopyPreempt;
+    private boolean recoveryEnabled;
+    private long recoveryAfterHealNanos;
 
-  public MigrationParams withDirtyRate(long bytesPerSecond) {
-    return new MigrationParams(ramBytes, pageBytes, deviceStateBytes, deviceLoadNanos,
-        bytesPerSecond, workingSetBytes, accessSkew, touchIntervalNanos, precopyNanos,
-        downtimeLimitNanos, maxPostcopyBitsPerSecond, ping3TimeoutNanos, chunkBytes, diskLocking,
-        destAutostart, returnPath, postcopyPreempt, recoveryEnabled, recoveryAfterHealNanos);
-  }
+    private Builder(MigrationParams p) {
+      ramBytes = p.ramBytes;
+      pageBytes = p.pageBytes;
+      deviceStateBytes = p.deviceStateBytes;
+      deviceLoadNanos = p.deviceLoadNanos;
+      dirtyBytesPerSecond = p.dirtyBytesPerSecond;
+      workingSetBytes = p.workingSetBytes;
+      accessSkew = p.accessSkew;
+      touchIntervalNanos = p.touchIntervalNanos;
+      precopyNanos = p.precopyNanos;
+      downtimeLimitNanos = p.downtimeLimitNanos;
+      maxPostcopyBitsPerSecond = p.maxPostcopyBitsPerSecond;
+      ping3TimeoutNanos = p.ping3TimeoutNanos;
+      chunkBytes = p.chunkBytes;
+      diskLocking = p.diskLocking;
+      destAutostart = p.destAutostart;
+      returnPath = p.returnPath;
+      postcopyPreempt = p.postcopyPreempt;
+      recoveryEnabled = p.recoveryEnabled;
+      recoveryAfterHealNanos = p.recoveryAfterHealNanos;
+    }
 
-  public MigrationParams withPrecopyTime(long nanos) {
-    return new MigrationParams(ramBytes, pageBytes, deviceStateBytes, deviceLoadNanos,
-        dirtyBytesPerSecond, workingSetBytes, accessSkew, touchIntervalNanos, nanos,
-        downtimeLimitNanos, maxPostcopyBitsPerSecond, ping3TimeoutNanos, chunkBytes, diskLocking,
-        destAutostart, returnPath, postcopyPreempt, recoveryEnabled, recoveryAfterHealNanos);
+    public Builder ramBytes(long v) {
+      ramBytes = v;
+      return this;
+    }
+
+    public Builder pageBytes(long v) {
+      pageBytes = v;
+      return this;
+    }
+
+    public Builder deviceStateBytes(long v) {
+      deviceStateBytes = v;
+      return this;
+    }
+
+    public Builder deviceLoadNanos(long v) {
+      deviceLoadNanos = v;
+      return this;
+    }
+
+    public Builder dirtyBytesPerSecond(long v) {
+      dirtyBytesPerSecond = v;
+      return this;
+    }
+
+    public Builder workingSetBytes(long v) {
+      workingSetBytes = v;
+      return this;
+    }
+
+    public Builder accessSkew(double v) {
+      accessSkew = v;
+      return this;
+    }
+
+    public Builder touchIntervalNanos(long v) {
+      touchIntervalNanos = v;
+      return this;
+    }
+
+    public Builder precopyNanos(long v) {
+      precopyNanos = v;
+      return this;
+    }
+
+    public Builder downtimeLimitNanos(long v) {
+      downtimeLimitNanos = v;
+      return this;
+    }
+
+    public Builder maxPostcopyBitsPerSecond(long v) {
+      maxPostcopyBitsPerSecond = v;
+      return this;
+    }
+
+    public Builder ping3TimeoutNanos(long v) {
+      ping3TimeoutNanos = v;
+      return this;
+    }
+
+    public Builder chunkBytes(long v) {
+      chunkBytes = v;
+      return this;
+    }
+
+    public Builder diskLocking(boolean v) {
+      diskLocking = v;
+      return this;
+    }
+
+    public Builder destAutostart(DestAutostart v) {
+      destAutostart = v;
+      return this;
+    }
+
+    public Builder returnPath(boolean v) {
+      returnPath = v;
+      return this;
+    }
+
+    public Builder postcopyPreempt(boolean v) {
+      postcopyPreempt = v;
+      return this;
+    }
+
+    public Builder recoveryEnabled(boolean v) {
+      recoveryEnabled = v;
+      return this;
+    }
+
+    public Builder recoveryAfterHealNanos(long v) {
+      recoveryAfterHealNanos = v;
+      return this;
+    }
+
+    public MigrationParams build() {
+      return new MigrationParams(ramBytes, pageBytes, deviceStateBytes, deviceLoadNanos, dirtyBytesPerSecond, workingSetBytes, accessSkew, touchIntervalNanos, precopyNanos, downtimeLimitNanos, maxPostcopyBitsPerSecond, ping3TimeoutNanos, chunkBytes, diskLocking, destAutostart, returnPath, postcopyPreempt, recoveryEnabled, recoveryAfterHealNanos);
+    }
   }
 
   private static void require(boolean ok, String what) {

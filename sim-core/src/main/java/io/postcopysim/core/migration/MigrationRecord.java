@@ -11,8 +11,12 @@ import java.util.List;
  * lock, what status each side reported, when each side detected a failure, the page faults.
  */
 public final class MigrationRecord {
-  /** A status change of one side. */
-  public record StatusChange(long time, HostId host, MigrationStatus status) {}
+  /**
+   * A status change of one side; {@code afterEvent} is the index of the event whose handling
+   * made it (-1 for {@code migrate} itself), so a failure point's phase is exact even among
+   * events at the same virtual time.
+   */
+  public record StatusChange(long time, long afterEvent, HostId host, MigrationStatus status) {}
 
   /** An interval in which a host's guest ran; {@code end} is NEVER while it still runs. */
   public record Run(HostId host, long start, long end) {}
@@ -33,15 +37,41 @@ public final class MigrationRecord {
   private long sourceStoppedAt = Time.NEVER;
   private boolean destinationWrotePages;
   private final boolean[] lockRefused = new boolean[2];
+  private final boolean[] startedWithoutLock = new boolean[2];
+  private long destinationLoadedAt = Time.NEVER;
+  private long destinationRunAt = Time.NEVER;
+  private long pageReadWithoutData = -1;
 
-  void status(HostId host, MigrationStatus s, long now) {
+  void status(HostId host, MigrationStatus s, long now, long afterEvent) {
     if (status[host.ordinal()] != s) {
       status[host.ordinal()] = s;
-      statuses.add(new StatusChange(now, host, s));
+      statuses.add(new StatusChange(now, afterEvent, host, s));
     }
   }
 
-  void guestStarts(HostId host, long now) {
+  void deviceStateLoaded(long now) {
+    if (destinationLoadedAt == Time.NEVER) {
+      destinationLoadedAt = now;
+    }
+  }
+
+  void runReceived(long now) {
+    if (destinationRunAt == Time.NEVER) {
+      destinationRunAt = now;
+    }
+  }
+
+  /** A vCPU went on past a page the destination does not hold: a model bug, never a protocol's. */
+  void pageReadWithoutData(long page) {
+    if (pageReadWithoutData < 0) {
+      pageReadWithoutData = page;
+    }
+  }
+
+  void guestStarts(HostId host, long now, boolean holdsDisk) {
+    if (!holdsDisk) {
+      startedWithoutLock[host.ordinal()] = true;
+    }
     if (runningSince[host.ordinal()] == Time.NEVER) {
       runningSince[host.ordinal()] = now;
       if (host == HostId.DESTINATION) {
@@ -155,6 +185,26 @@ public final class MigrationRecord {
   /** When {@code host} first learnt of a failure (a socket error, a timeout), or NEVER. */
   public long detectedAt(HostId host) {
     return detected[host.ordinal()];
+  }
+
+  /** When the destination finished loading the device state, or NEVER. */
+  public long destinationLoadedAt() {
+    return destinationLoadedAt;
+  }
+
+  /** When the destination processed MIG_CMD_POSTCOPY_RUN (or PRECOPY_GO / EOF), or NEVER. */
+  public long destinationRunAt() {
+    return destinationRunAt;
+  }
+
+  /** The first page a guest read without holding it, or -1 (a model invariant). */
+  public long pageReadWithoutData() {
+    return pageReadWithoutData;
+  }
+
+  /** Whether {@code host}'s guest ever started without its disk active (a model invariant). */
+  public boolean startedWithoutDisk(HostId host) {
+    return startedWithoutLock[host.ordinal()];
   }
 
   public long[] faultLatencies() {

@@ -30,6 +30,7 @@ final class SourceQemu implements SocketListener {
   private final Migration migration;
   private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
   private final ArrayDeque<Outgoing> urgent = new ArrayDeque<>();
+  private final ArrayDeque<MigMessage> preemptQueue = new ArrayDeque<>();
   private final int pingTimeoutLabel = Labels.intern("src:timer:ping3-timeout");
   private final int paceLabel = Labels.intern("src:timer:rate-limit");
   private final EventHandler ping3Expired = arg -> ping3Expired();
@@ -44,6 +45,7 @@ final class SourceQemu implements SocketListener {
   private boolean writing;
   private boolean pumping;
   private boolean pacing;
+  private boolean preemptWriting;
 
   // precopy: round 1 sends [0, neverSentFrom..N); later rounds the dirty prefix [0, k)
   private int roundFrom;
@@ -59,7 +61,7 @@ final class SourceQemu implements SocketListener {
   private boolean eofSent;
   private long ping3Timer = -1;
 
-  private record Outgoing(MigMessage message, Runnable afterWritten, boolean preemptChannel) {}
+  private record Outgoing(MigMessage message, Runnable afterWritten) {}
 
   SourceQemu(Simulation sim, MigrationParams params, Variant variant, MigrationRecord record,
       SharedDisk disk, Guest guest, Migration migration) {
@@ -82,7 +84,8 @@ final class SourceQemu implements SocketListener {
 
   private void setStatus(MigrationStatus s) {
     status = s;
-    record.status(HostId.SOURCE, s, sim.now());
+    record.status(HostId.SOURCE, s, sim.now(), sim.processed() - 1);
+    migration.sourceStatusChanged(s);
   }
 
   private Endpoint endpoint() {
@@ -98,7 +101,7 @@ final class SourceQemu implements SocketListener {
     endpoint().setListener(this);
     setStatus(MigrationStatus.SETUP);
     disk.activate(HostId.SOURCE, sim.now());
-    record.guestStarts(HostId.SOURCE, sim.now());
+    record.guestStarts(HostId.SOURCE, sim.now(), disk.active(HostId.SOURCE));
     setStatus(MigrationStatus.ACTIVE);
     if (params.returnPath() || variant.postcopy()) {
       send(MigMessage.command(Wire.OPEN_RETURN_PATH, 0), null);
@@ -235,7 +238,7 @@ final class SourceQemu implements SocketListener {
       sim.cancel(ping3Timer);
     }
     if (variant.gate() == Variant.Gate.RUN_ACK) {
-      urgent.addFirst(new Outgoing(MigMessage.command(Wire.POSTCOPY_RUN, 0), null, false));
+      urgent.addFirst(new Outgoing(MigMessage.command(Wire.POSTCOPY_RUN, 0), null));
     }
     setStatus(MigrationStatus.POSTCOPY_ACTIVE);
     pump();
@@ -261,7 +264,7 @@ final class SourceQemu implements SocketListener {
     if (first < 0) {
       if (committed && !eofSent) {
         eofSent = true;
-        queue.add(new Outgoing(MigMessage.command(Wire.VM_EOF, 0), null, false));
+        queue.add(new Outgoing(MigMessage.command(Wire.VM_EOF, 0), null));
         return true;
       }
       return false;
@@ -271,7 +274,7 @@ final class SourceQemu implements SocketListener {
     toPush.clear(first, first + n);
     record.pushed(n);
     queue.add(new Outgoing(MigMessage.pages(Wire.RAM, first, n, params.pageBytes()),
-        this::paceAfterChunk, false));
+        this::paceAfterChunk));
     return true;
   }
 
@@ -287,7 +290,7 @@ final class SourceQemu implements SocketListener {
   // ---- the writer: one blocking write at a time, as the migration thread does ----
 
   private void send(MigMessage message, Runnable afterWritten) {
-    queue.add(new Outgoing(message, afterWritten, false));
+    queue.add(new Outgoing(message, afterWritten));
     pump();
   }
 
@@ -306,10 +309,8 @@ final class SourceQemu implements SocketListener {
           }
           continue;
         }
-        Endpoint out = next.preemptChannel() && preempt != null
-            ? preempt.endpoint(HostId.SOURCE) : endpoint();
         writing = true;
-        if (out.write(next.message(), () -> written(next))) {
+        if (endpoint().write(next.message(), () -> written(next))) {
           writing = false;
           afterWritten(next);
         }
@@ -375,10 +376,35 @@ final class SourceQemu implements SocketListener {
     for (int p = toPush.nextSetBit(first); p >= 0 && p < end; p = toPush.nextSetBit(p + 1)) {
       toPush.clear(p);
       record.requested(1);
-      urgent.add(new Outgoing(MigMessage.pages(Wire.RAM_REQUESTED, p, 1, params.pageBytes()),
-          null, params.postcopyPreempt()));
+      MigMessage page = MigMessage.pages(Wire.RAM_REQUESTED, p, 1, params.pageBytes());
+      if (preempt != null) {
+        preemptQueue.add(page);
+      } else {
+        urgent.add(new Outgoing(page, null));
+      }
     }
     pump();
+    pumpPreempt();
+  }
+
+  /**
+   * The preempt channel has its own sender (QEMU's postcopy preempt thread), so a requested page
+   * never waits behind a blocked bulk write.
+   */
+  private void pumpPreempt() {
+    Endpoint out = preempt == null ? null : preempt.endpoint(HostId.SOURCE);
+    while (out != null && !preemptWriting && !preemptQueue.isEmpty()
+        && status == MigrationStatus.POSTCOPY_ACTIVE) {
+      preemptWriting = true;
+      if (out.write(preemptQueue.pollFirst(), this::preemptWritten)) {
+        preemptWriting = false;
+      }
+    }
+  }
+
+  private void preemptWritten() {
+    preemptWriting = false;
+    pumpPreempt();
   }
 
   private void complete() {
@@ -431,7 +457,7 @@ final class SourceQemu implements SocketListener {
     setStatus(MigrationStatus.FAILED);
     closeChannel();
     if (disk.activate(HostId.SOURCE, sim.now())) {
-      record.guestStarts(HostId.SOURCE, sim.now());
+      record.guestStarts(HostId.SOURCE, sim.now(), disk.active(HostId.SOURCE));
     } else if (!variant.keepsStoppedOnActivationFailure()) {
       migration.crashProcess(HostId.SOURCE); // "Failed to get write lock": QEMU exits
     }
@@ -447,6 +473,8 @@ final class SourceQemu implements SocketListener {
   private void closeChannel() {
     queue.clear();
     urgent.clear();
+    preemptQueue.clear();
+    preemptWriting = false;
     writing = false;
     endpoint().setListener(SocketListener.IGNORE);
     endpoint().shutdownOutput();
@@ -456,6 +484,7 @@ final class SourceQemu implements SocketListener {
 
   void recoverSetup(TcpConnection connection) {
     main = connection;
+    preempt = null; // the model reconnects the main channel only; requested pages use it
     endpoint().setListener(this);
     setStatus(MigrationStatus.POSTCOPY_RECOVER_SETUP);
     setStatus(MigrationStatus.POSTCOPY_RECOVER);
@@ -480,6 +509,7 @@ final class SourceQemu implements SocketListener {
   void processDied() {
     queue.clear();
     urgent.clear();
+    preemptQueue.clear();
     if (ping3Timer >= 0) {
       sim.cancel(ping3Timer);
     }

@@ -105,7 +105,7 @@ class ProtocolClaimsTest {
 
   @Test
   void postcopyDeviceWithALostPongAndNoLockingRunsTheGuestTwice() {
-    MigrationParams p = MigrationParams.defaults().withDiskLocking(false);
+    MigrationParams p = MigrationParams.defaults().toBuilder().diskLocking(false).build();
     Migration m = faulted(new Variants.PostcopyDevice(), p, PACKAGE_ARRIVES,
         x -> x.network().partition(false, true, Time.NEVER));
     assertThat(m.record().everRan(HostId.DESTINATION)).isTrue();
@@ -134,7 +134,7 @@ class ProtocolClaimsTest {
     assertThat(locked.record().sourceRanAfterStop()).isFalse();
 
     Migration unlocked = faulted(new Variants.Precopy(),
-        MigrationParams.defaults().withDiskLocking(false), SHUT_ARRIVES,
+        MigrationParams.defaults().toBuilder().diskLocking(false).build(), SHUT_ARRIVES,
         x -> x.network().resetAll());
     assertThat(unlocked.record().running(HostId.DESTINATION)).isTrue();
     assertThat(unlocked.record().sourceRanAfterStop()).isTrue();
@@ -152,7 +152,7 @@ class ProtocolClaimsTest {
 
   @Test
   void precopyAckNeverSplitsWhenTheGoIsLost() {
-    Migration m = faulted(new Variants.PrecopyAck(), MigrationParams.defaults().withDiskLocking(false),
+    Migration m = faulted(new Variants.PrecopyAck(), MigrationParams.defaults().toBuilder().diskLocking(false).build(),
         "dst:recv:MIG_CMD_PRECOPY_GO", x -> x.network().resetAll());
     assertThat(m.record().everRan(HostId.DESTINATION)).isFalse();
     assertThat(m.record().running(HostId.SOURCE)).isTrue();
