@@ -32,6 +32,8 @@ public final class Simulation {
   // Interceptions, sorted by event index; few per run (one per injected fault).
   private long[] interceptAt = new long[0];
   private Interceptor[] interceptors = new Interceptor[0];
+  private Interceptor observer;
+  private long lastObserved = -1;
   private int nextIntercept;
   private final EventInfo current = new EventInfo();
 
@@ -197,6 +199,16 @@ public final class Simulation {
       // that makes it impossible, such as a crash of the host it would run on).
       proceed = intercept(time, host, label);
     }
+    if (observer != null && processed != lastObserved) {
+      // Once per index, at the same pop an interceptor of that index would fire (which may be
+      // a lazily cancelled event's slot): the observer sees what such a fault would meet.
+      lastObserved = processed;
+      current.index = processed;
+      current.time = time;
+      current.host = host;
+      current.label = label;
+      observer.beforeEvent(current);
+    }
     if (!queue.release(slot) || !proceed) {
       return true;
     }
@@ -216,6 +228,15 @@ public final class Simulation {
       proceed &= interceptors[nextIntercept++].beforeEvent(current);
     }
     return proceed;
+  }
+
+  /**
+   * Calls {@code observer} before every event, after any interceptor of that index, so it sees
+   * the state a fault injected there would meet. Its return value is ignored: it only looks.
+   * The enumerator uses it once per first fault to find where a second fault would be a no-op.
+   */
+  public void observeEach(Interceptor observer) {
+    this.observer = observer;
   }
 
   /** How a run ended. */

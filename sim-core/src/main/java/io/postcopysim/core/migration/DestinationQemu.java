@@ -312,7 +312,7 @@ final class DestinationQemu implements SocketListener {
       return true;
     }
     if (failActivation) {
-      record.lockRefused(HostId.DESTINATION, sim.now());
+      record.lockRefused(HostId.DESTINATION, sim.now(), sim.processed() - 1);
       return false;
     }
     diskActive = disk.activate(HostId.DESTINATION, sim.now());

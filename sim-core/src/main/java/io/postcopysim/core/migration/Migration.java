@@ -34,7 +34,7 @@ public final class Migration {
     this.tcp = tcp;
     this.variant = variant;
     this.network = new Network(sim);
-    this.disk = new SharedDisk(params.diskLocking(), record);
+    this.disk = new SharedDisk(sim, params.diskLocking(), record);
     this.guest = new Guest(sim, params, record);
     this.source = new SourceQemu(sim, params, variant, record, disk, guest, this);
     this.destination = new DestinationQemu(sim, params, variant, record, disk, guest, this);

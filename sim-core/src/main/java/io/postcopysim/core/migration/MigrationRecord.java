@@ -21,8 +21,8 @@ public final class MigrationRecord {
   /** An interval in which a host's guest ran; {@code end} is NEVER while it still runs. */
   public record Run(HostId host, long start, long end) {}
 
-  /** A disk lock event. */
-  public record LockEvent(long time, HostId host, String what) {}
+  /** A disk lock event; {@code afterEvent} as for {@link StatusChange}. */
+  public record LockEvent(long time, long afterEvent, HostId host, String what) {}
 
   private final List<StatusChange> statuses = new ArrayList<>();
   private final List<Run> runs = new ArrayList<>();
@@ -91,17 +91,17 @@ public final class MigrationRecord {
     }
   }
 
-  void diskActivated(HostId host, long now) {
-    lockEvents.add(new LockEvent(now, host, "activate"));
+  void diskActivated(HostId host, long now, long afterEvent) {
+    lockEvents.add(new LockEvent(now, afterEvent, host, "activate"));
   }
 
-  void diskInactivated(HostId host, long now) {
-    lockEvents.add(new LockEvent(now, host, "inactivate"));
+  void diskInactivated(HostId host, long now, long afterEvent) {
+    lockEvents.add(new LockEvent(now, afterEvent, host, "inactivate"));
   }
 
-  void lockRefused(HostId host, long now) {
+  void lockRefused(HostId host, long now, long afterEvent) {
     lockRefused[host.ordinal()] = true;
-    lockEvents.add(new LockEvent(now, host, "lock refused"));
+    lockEvents.add(new LockEvent(now, afterEvent, host, "lock refused"));
   }
 
   void detected(HostId host, long now) {

@@ -1,5 +1,6 @@
 package io.postcopysim.core.migration;
 
+import io.postcopysim.core.kernel.Simulation;
 import io.postcopysim.core.net.HostId;
 
 /**
@@ -8,12 +9,14 @@ import io.postcopysim.core.net.HostId;
  * coexist (which the oracle calls split brain).
  */
 public final class SharedDisk {
+  private final Simulation sim;
   private final boolean locking;
   private final MigrationRecord record;
   private HostId holder;
   private final boolean[] active = new boolean[2];
 
-  SharedDisk(boolean locking, MigrationRecord record) {
+  SharedDisk(Simulation sim, boolean locking, MigrationRecord record) {
+    this.sim = sim;
     this.locking = locking;
     this.record = record;
   }
@@ -21,14 +24,14 @@ public final class SharedDisk {
   /** bdrv_activate_all: false when another host holds the write lock. */
   boolean activate(HostId host, long now) {
     if (locking && holder != null && holder != host) {
-      record.lockRefused(host, now);
+      record.lockRefused(host, now, sim.processed() - 1);
       return false;
     }
     if (locking) {
       holder = host;
     }
     active[host.ordinal()] = true;
-    record.diskActivated(host, now);
+    record.diskActivated(host, now, sim.processed() - 1);
     return true;
   }
 
@@ -39,7 +42,7 @@ public final class SharedDisk {
     }
     if (active[host.ordinal()]) {
       active[host.ordinal()] = false;
-      record.diskInactivated(host, now);
+      record.diskInactivated(host, now, sim.processed() - 1);
     }
   }
 

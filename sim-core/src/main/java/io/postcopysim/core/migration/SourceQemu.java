@@ -360,6 +360,8 @@ final class SourceQemu implements SocketListener {
         complete();
       }
     } else if (m.kind() == Wire.PRECOPY_LOADED) {
+      // Once "go" leaves, the destination may start: the source must never resume after this.
+      committed = true;
       send(MigMessage.command(Wire.PRECOPY_GO, 0), null);
     } else if (m.kind() == Wire.RP_RECV_BITMAP) {
       migration.recovery().bitmapReceived();
@@ -425,11 +427,14 @@ final class SourceQemu implements SocketListener {
         closeChannel();
       }
       case DEVICE, POSTCOPY_DEVICE, POSTCOPY_SETUP -> {
-        // Precopy never commits: until SHUT it can always fall back.
-        if (committed) {
+        // Plain precopy never commits: until SHUT it can always fall back.
+        if (!committed) {
+          fallBack();
+        } else if (variant.postcopy()) {
           pause();
         } else {
-          fallBack();
+          setStatus(MigrationStatus.FAILED); // PRECOPY_ACK after "go": stay stopped
+          closeChannel();
         }
       }
       case POSTCOPY_ACTIVE -> {

@@ -59,6 +59,11 @@ public final class Network {
     if (!toDestination && !toSource) {
       throw new IllegalArgumentException("a partition blocks at least one direction");
     }
+    boolean unchanged = (!toDestination || blockedFrom[HostId.SOURCE.ordinal()])
+        && (!toSource || blockedFrom[HostId.DESTINATION.ordinal()]);
+    if (unchanged && healAfter == Time.NEVER && !healPending()) {
+      return; // already cut for good: TCP sees nothing new (and timers must not restart)
+    }
     blockedFrom[HostId.SOURCE.ordinal()] |= toDestination;
     blockedFrom[HostId.DESTINATION.ordinal()] |= toSource;
     if (healHandle >= 0) {
@@ -69,6 +74,11 @@ public final class Network {
       healHandle = sim.schedule(healAfter, HostId.NETWORK, healLabel, heals, 0);
     }
     refresh();
+  }
+
+  /** Whether a partition's heal is scheduled. */
+  public boolean healPending() {
+    return healHandle >= 0 && sim.isPending(healHandle);
   }
 
   /** A middlebox resets every connection between the hosts (CONNECTION_RESET). */

@@ -151,11 +151,16 @@ class ProtocolClaimsTest {
   }
 
   @Test
-  void precopyAckNeverSplitsWhenTheGoIsLost() {
-    Migration m = faulted(new Variants.PrecopyAck(), MigrationParams.defaults().toBuilder().diskLocking(false).build(),
+  void precopyAckNeverSplitsWhenTheGoIsLostButTheWindowMovesThere() {
+    // Once "go" left, the source cannot know whether the destination started: it stays
+    // stopped (protocol notes §8: the window moves to a lost GO), so the guest runs nowhere.
+    Migration m = faulted(new Variants.PrecopyAck(),
+        MigrationParams.defaults().toBuilder().diskLocking(false).build(),
         "dst:recv:MIG_CMD_PRECOPY_GO", x -> x.network().resetAll());
     assertThat(m.record().everRan(HostId.DESTINATION)).isFalse();
-    assertThat(m.record().running(HostId.SOURCE)).isTrue();
+    assertThat(m.record().sourceRanAfterStop()).isFalse();
+    assertThat(m.status(HostId.SOURCE)).isEqualTo(MigrationStatus.FAILED);
+    assertThat(runsNowhere(m)).isTrue();
   }
 
   @Test

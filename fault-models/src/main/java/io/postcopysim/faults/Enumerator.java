@@ -1,0 +1,82 @@
+package io.postcopysim.faults;
+
+import io.postcopysim.core.kernel.Simulation;
+import io.postcopysim.core.kernel.TraceMode;
+import io.postcopysim.core.migration.Migration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The cases of a study for one variant. Single faults: every point of the failure-free run
+ * (restricted to the study's phases) times every kind that applies there. Double faults: after
+ * each single fault, every later event of that faulted run times every kind.
+ *
+ * <p><b>Pruning rule</b> (double faults): a second fault that finds nothing to change where it
+ * strikes ({@link FaultKind#noOp}: the process it kills is already dead, the machine already
+ * down, the load it fails already done, the disk it refuses already active, the directions it
+ * cuts already cut for good) leaves the run exactly as the single-fault run: same events, same
+ * outcome, same trace hash. Such a pair is not run; it takes its single case's result. Whether a
+ * second fault is a no-op is read, for every later event at once, from one observed run of the
+ * single case. EnumeratorTest runs a small study both ways and compares every result.
+ */
+public final class Enumerator {
+  private final Study study;
+
+  public Enumerator(Study study) {
+    this.study = study;
+  }
+
+  /** A case to run, or to copy from {@code sameAs} when pruning proved it identical. */
+  public record Planned(CaseId id, CaseId sameAs) {
+    public boolean pruned() {
+      return sameAs != null;
+    }
+  }
+
+  /** Single-fault cases, in point order then kind order. */
+  public List<CaseId> singles(GoldenRun golden) {
+    List<CaseId> cases = new ArrayList<>();
+    for (FailurePoint p : golden.points()) {
+      if (!study.phases().isEmpty() && !study.phases().contains(p.phase())) {
+        continue;
+      }
+      for (FaultKind k : study.kinds()) {
+        if (golden.applies(k, p.index())) {
+          cases.add(CaseId.single(golden.variant().name(), k, p.index()));
+        }
+      }
+    }
+    return cases;
+  }
+
+  /**
+   * The double-fault cases that extend {@code single}: one observed run of the single case, then
+   * every (kind, later event) of it, pruned by the rule above when {@code prune}.
+   */
+  public List<Planned> pairs(GoldenRun golden, CaseId single, boolean prune) {
+    Fault first = single.first();
+    Simulation sim = new Simulation(study.seed(), TraceMode.HASH_ONLY);
+    Migration m = new Migration(sim, study.params(), study.tcp(), golden.variant()).start();
+    sim.interceptBefore(first.point(), e -> {
+      first.kind().inject(m, study.partitionHealNanos());
+      return true;
+    });
+    List<Planned> planned = new ArrayList<>();
+    sim.observeEach(e -> {
+      if (e.index() < first.point()) {
+        return true;
+      }
+      for (FaultKind k : study.kinds()) {
+        if (e.index() == first.point() && k.ordinal() <= first.kind().ordinal()) {
+          continue;
+        }
+        CaseId pair = single.then(k, e.index());
+        boolean same = prune && k.noOp(m, study.partitionHealNanos());
+        planned.add(new Planned(pair, same ? single : null));
+      }
+      return true;
+    });
+    sim.run(study.horizonNanos());
+    return planned;
+  }
+}

@@ -1,0 +1,106 @@
+package io.postcopysim.faults;
+
+import io.postcopysim.core.kernel.Simulation;
+import io.postcopysim.core.kernel.Trace.TraceEvent;
+import io.postcopysim.core.kernel.TraceMode;
+import io.postcopysim.core.migration.Migration;
+import io.postcopysim.core.migration.MigrationRecord;
+import io.postcopysim.core.migration.MigrationResult;
+import io.postcopysim.core.migration.MigrationStatus;
+import io.postcopysim.core.migration.Variant;
+import io.postcopysim.core.net.HostId;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A variant's failure-free run: its measures and its failure points, each with its label and
+ * phase read from the trace and the status changes.
+ */
+public final class GoldenRun {
+  static final String LOAD_STARTS_POSTCOPY = "dst:recv:MIG_CMD_PACKAGED";
+  static final String LOAD_STARTS_PRECOPY = "dst:recv:DEVICE_STATE";
+  static final String LOAD_ENDS = "dst:main:device-state-loaded";
+
+  private final Variant variant;
+  private final MigrationResult result;
+  private final List<FailurePoint> points;
+  private final long loadFrom;
+  private final long loadTo;
+  private final long activatedAt;
+
+  private GoldenRun(Variant variant, MigrationResult result, List<FailurePoint> points,
+      long loadFrom, long loadTo, long activatedAt) {
+    this.variant = variant;
+    this.result = result;
+    this.points = points;
+    this.loadFrom = loadFrom;
+    this.loadTo = loadTo;
+    this.activatedAt = activatedAt;
+  }
+
+  public static GoldenRun of(Study study, Variant variant) {
+    Simulation sim = new Simulation(study.seed(), TraceMode.FULL);
+    Migration m = new Migration(sim, study.params(), study.tcp(), variant).start();
+    sim.run(study.horizonNanos());
+    List<TraceEvent> events = sim.trace().events();
+    List<MigrationRecord.StatusChange> source = m.record().statuses().stream()
+        .filter(s -> s.host() == HostId.SOURCE).toList();
+    List<FailurePoint> points = new ArrayList<>(events.size());
+    int next = 0;
+    MigrationStatus phase = MigrationStatus.NONE;
+    long previous = 0;
+    long loadFrom = -1;
+    long loadTo = -1;
+    for (TraceEvent e : events) {
+      while (next < source.size() && source.get(next).afterEvent() < e.index()) {
+        phase = source.get(next++).status();
+      }
+      points.add(new FailurePoint(e.index(), e.time(), previous, e.label(), phase));
+      previous = e.time();
+      if (loadFrom < 0 && (e.label().equals(LOAD_STARTS_POSTCOPY)
+          || e.label().equals(LOAD_STARTS_PRECOPY))) {
+        loadFrom = e.index();
+      }
+      if (loadTo < 0 && e.label().equals(LOAD_ENDS)) {
+        loadTo = e.index();
+      }
+    }
+    long activated = m.record().lockEvents().stream()
+        .filter(l -> l.host() == HostId.DESTINATION && l.what().equals("activate"))
+        .mapToLong(MigrationRecord.LockEvent::afterEvent).findFirst().orElse(events.size());
+    return new GoldenRun(variant, m.result(), List.copyOf(points), loadFrom, loadTo, activated);
+  }
+
+  public Variant variant() {
+    return variant;
+  }
+
+  public MigrationResult result() {
+    return result;
+  }
+
+  public List<FailurePoint> points() {
+    return points;
+  }
+
+  public FailurePoint point(long index) {
+    if (index < 0 || index >= points.size()) {
+      throw new IllegalArgumentException("point " + index + " is not an event of "
+          + variant.name() + "'s failure-free run (0.." + (points.size() - 1) + ")");
+    }
+    return points.get((int) index);
+  }
+
+  /**
+   * Whether {@code kind} can strike before event {@code index}: a load error only while the
+   * destination has the device state to load (from its arrival to the end of the load), an
+   * activation error only until the destination activated its disk; every other kind anywhere.
+   */
+  public boolean applies(FaultKind kind, long index) {
+    return switch (kind) {
+      case DEST_LOAD_ERROR -> loadFrom >= 0 && index >= loadFrom && index <= loadTo;
+      case DEST_ACTIVATE_ERROR -> index <= activatedAt;
+      default -> true;
+    };
+  }
+}

@@ -1,0 +1,49 @@
+package io.postcopysim.faults;
+
+import io.postcopysim.core.migration.MigrationParams;
+import io.postcopysim.core.migration.MigrationStatus;
+import io.postcopysim.core.migration.Variant;
+import io.postcopysim.core.net.TcpParams;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What to explore: one migration setup, the variants to compare on identical randomness, the
+ * fault kinds, where they may strike and how many per case. The scenarios module builds it
+ * from YAML; tests build it directly.
+ *
+ * @param phases the source statuses at which faults strike; empty for every point
+ * @param partitionHealNanos partitions heal after this, or {@link io.postcopysim.core.kernel.Time#NEVER}
+ */
+public record Study(
+    long seed,
+    long horizonNanos,
+    MigrationParams params,
+    TcpParams tcp,
+    List<Variant> variants,
+    List<FaultKind> kinds,
+    Set<MigrationStatus> phases,
+    int maxFaults,
+    long partitionHealNanos) {
+
+  public Study {
+    variants = List.copyOf(variants);
+    kinds = List.copyOf(kinds);
+    phases = Set.copyOf(phases);
+    if (variants.isEmpty() || kinds.isEmpty()) {
+      throw new IllegalArgumentException("a study needs at least one variant and one fault kind");
+    }
+    if (maxFaults < 1 || maxFaults > 2) {
+      throw new IllegalArgumentException("max-faults is 1 or 2");
+    }
+    if (horizonNanos <= 0) {
+      throw new IllegalArgumentException("horizon must be positive");
+    }
+  }
+
+  public Variant variant(String name) {
+    return variants.stream().filter(v -> v.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("variant " + name + " is not in "
+            + variants.stream().map(Variant::name).toList()));
+  }
+}
