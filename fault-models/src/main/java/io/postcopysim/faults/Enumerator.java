@@ -33,14 +33,20 @@ public final class Enumerator {
     }
   }
 
-  /** Single-fault cases, in point order then kind order. */
+  /** The study's kinds in declaration order: case order never depends on how a file lists them. */
+  private List<FaultKind> kindsInOrder() {
+    return java.util.Arrays.stream(FaultKind.values()).filter(study.kinds()::contains).toList();
+  }
+
+  /** Single-fault cases, in point order then kind order (the order of {@link CaseId}). */
   public List<CaseId> singles(GoldenRun golden) {
     List<CaseId> cases = new ArrayList<>();
+    List<FaultKind> kinds = kindsInOrder();
     for (FailurePoint p : golden.points()) {
       if (!study.phases().isEmpty() && !study.phases().contains(p.phase())) {
         continue;
       }
-      for (FaultKind k : study.kinds()) {
+      for (FaultKind k : kinds) {
         if (golden.applies(k, p.index())) {
           cases.add(CaseId.single(golden.variant().name(), k, p.index()));
         }
@@ -62,11 +68,12 @@ public final class Enumerator {
       return true;
     });
     List<Planned> planned = new ArrayList<>();
+    List<FaultKind> kinds = kindsInOrder();
     sim.observeEach(e -> {
       if (e.index() < first.point()) {
         return true;
       }
-      for (FaultKind k : study.kinds()) {
+      for (FaultKind k : kinds) {
         if (e.index() == first.point() && k.ordinal() <= first.kind().ordinal()) {
           continue;
         }

@@ -27,10 +27,12 @@ public final class GoldenRun {
   private final long loadFrom;
   private final long loadTo;
   private final long activatedAt;
+  private final Outcome outcome;
 
   private GoldenRun(Variant variant, MigrationResult result, List<FailurePoint> points,
-      long loadFrom, long loadTo, long activatedAt) {
+      long loadFrom, long loadTo, long activatedAt, Outcome outcome) {
     this.variant = variant;
+    this.outcome = outcome;
     this.result = result;
     this.points = points;
     this.loadFrom = loadFrom;
@@ -68,11 +70,17 @@ public final class GoldenRun {
     long activated = m.record().lockEvents().stream()
         .filter(l -> l.host() == HostId.DESTINATION && l.what().equals("activate"))
         .mapToLong(MigrationRecord.LockEvent::afterEvent).findFirst().orElse(events.size());
-    return new GoldenRun(variant, m.result(), List.copyOf(points), loadFrom, loadTo, activated);
+    return new GoldenRun(variant, m.result(), List.copyOf(points), loadFrom, loadTo, activated,
+        Oracle.classify(m));
   }
 
   public Variant variant() {
     return variant;
+  }
+
+  /** The oracle's class of the failure-free run (MIGRATED unless the scenario is broken). */
+  public Outcome outcome() {
+    return outcome;
   }
 
   public MigrationResult result() {

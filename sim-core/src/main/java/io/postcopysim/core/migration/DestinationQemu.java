@@ -156,7 +156,8 @@ final class DestinationQemu implements SocketListener {
       startLoading(); // precopy: the devices come on the stream itself
     } else if (m.kind() == Wire.VM_EOF) {
       eofSeen = true;
-      if (postcopy == PostcopyState.NONE) {
+      if (postcopy == PostcopyState.NONE || postcopy == PostcopyState.ADVISE) {
+        // Never switched to postcopy (advised only, precopy converged): a precopy ending.
         precopyLoaded();
       } else {
         maybeComplete();

@@ -1,0 +1,57 @@
+package io.postcopysim.cli;
+
+import io.postcopysim.scenarios.BatchRunner;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * Progress on stderr for runs over a second: a redrawn bar on a terminal, a plain line every few
+ * seconds otherwise (CI logs). Wall-clock time is used here only, never in a simulation.
+ */
+final class ProgressBar implements BatchRunner.Progress {
+  private final PrintWriter err;
+  private final boolean terminal;
+  private final String label;
+  private final long start = System.nanoTime();
+  private long lastPrint;
+  private boolean printed;
+  private long lastDone = -1;
+
+  ProgressBar(PrintWriter err, boolean terminal, String label) {
+    this.err = err;
+    this.terminal = terminal;
+    this.label = label;
+  }
+
+  @Override
+  public synchronized void update(long done, long total) {
+    long now = System.nanoTime();
+    long elapsed = now - start;
+    if (done == lastDone || elapsed < 1_000_000_000L || now - lastPrint < (terminal ? 100_000_000L : 5_000_000_000L)
+        && done < total) {
+      return;
+    }
+    lastPrint = now;
+    lastDone = done;
+    double rate = done / (elapsed / 1e9);
+    long eta = rate > 0 ? Math.round((total - done) / rate) : 0;
+    String line = String.format(Locale.ROOT, "%s %d/%d cases  %.0f/s  ETA %ds", label, done,
+        total, rate, eta);
+    if (terminal) {
+      int width = 30;
+      int filled = total == 0 ? width : (int) (width * done / Math.max(1, total));
+      err.print("\r[" + "#".repeat(filled) + ".".repeat(width - filled) + "] " + line);
+    } else {
+      err.println(line);
+    }
+    err.flush();
+    printed = true;
+  }
+
+  void finish() {
+    if (printed && terminal) {
+      err.println();
+      err.flush();
+    }
+  }
+}

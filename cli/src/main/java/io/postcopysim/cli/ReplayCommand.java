@@ -1,0 +1,133 @@
+package io.postcopysim.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.postcopysim.core.kernel.Trace.TraceEvent;
+import io.postcopysim.core.kernel.TraceMode;
+import io.postcopysim.core.migration.MigrationRecord;
+import io.postcopysim.faults.CaseId;
+import io.postcopysim.faults.CaseResult;
+import io.postcopysim.faults.CaseRunner;
+import io.postcopysim.faults.Fault;
+import io.postcopysim.faults.GoldenRun;
+import io.postcopysim.faults.Study;
+import io.postcopysim.scenarios.CasesCsv;
+import io.postcopysim.scenarios.ResultsFiles;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code pcsim replay}: one case again, with its timeline; same trace hash as in the batch. */
+@Command(name = "replay", description = "Rerun one case and print its timeline and outcome.")
+final class ReplayCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "FILE.yaml|NAME")
+  String scenario;
+
+  @Option(names = "--case", required = true, paramLabel = "CASE_ID",
+      description = "VARIANT/KIND@POINT or VARIANT/KIND@P+KIND@Q, as in cases.csv.")
+  String caseId;
+
+  @Option(names = "--json", description = "Print the case and its timeline as JSON.")
+  boolean json;
+
+  /** One line of the timeline. */
+  record Line(long index, long timeNanos, String host, String event) {}
+
+  @Override
+  public Integer call() throws Exception {
+    ScenarioArgs.Named n = ScenarioArgs.one(scenario);
+    Study study = n.scenario().study();
+    CaseId id = CaseId.parse(caseId);
+    GoldenRun golden = GoldenRun.of(study, study.variant(id.variant()));
+    golden.point(id.first().point()); // a clear error if the point is not in the run
+    CaseRunner.Run run = new CaseRunner(study).run(id, golden, TraceMode.FULL);
+    List<Line> lines = timeline(id, run);
+    PrintWriter out = spec.commandLine().getOut();
+    CaseResult r = run.result();
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      String[] header = CasesCsv.HEADER.split(",");
+      String[] row = CasesCsv.row(r).split(",", -1);
+      for (int i = 0; i < header.length; i++) {
+        m.put(header[i], row[i]);
+      }
+      List<Map<String, Object>> tl = new ArrayList<>();
+      for (Line l : lines) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("index", l.index());
+        e.put("time_ms", ResultsFiles.millis(l.timeNanos()));
+        e.put("host", l.host());
+        e.put("event", l.event());
+        tl.add(e);
+      }
+      m.put("timeline", tl);
+      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(m));
+    } else {
+      out.printf("case %s of scenario %s (seed %d)%n", id, n.scenario().name(), study.seed());
+      out.printf("%6s %14s  %-5s %s%n", "#", "time", "host", "event");
+      for (Line l : lines) {
+        out.printf(Locale.ROOT, "%6s %12.6f s  %-5s %s%n", l.index() < 0 ? "" : l.index(),
+            l.timeNanos() / 1e9, l.host(), l.event());
+      }
+      out.printf("outcome: %s  downtime: %s ms  detection: %s  status mismatch: %s%n",
+          r.outcome(), CasesCsv.millis(r.downtimeNanos()),
+          r.detectionNanos() < 0 ? "never" : CasesCsv.millis(r.detectionNanos()) + " ms",
+          r.statusMismatch() ? "yes" : "no");
+      out.printf("trace hash: %s  (%d events)%n", CasesCsv.hex(r.traceHash()),
+          run.trace().events().size());
+    }
+    out.flush();
+    return Pcsim.EXIT_OK;
+  }
+
+  /** Events, the faults before their events, and each status and lock change after its event. */
+  static List<Line> timeline(CaseId id, CaseRunner.Run run) {
+    MigrationRecord rec = run.migration().record();
+    List<Line> lines = new ArrayList<>();
+    List<TraceEvent> events = run.trace().events();
+    for (MigrationRecord.StatusChange s : rec.statuses()) {
+      if (s.afterEvent() < 0) {
+        lines.add(new Line(-1, s.time(), host(s.host().shortName()), "status " + s.status()
+            .qapiName()));
+      }
+    }
+    for (TraceEvent e : events) {
+      for (Fault f : id.faults()) {
+        if (f.point() == e.index()) {
+          lines.add(new Line(-1, e.time(), "FAULT", f.kind() + " strikes before #" + e.index()));
+        }
+      }
+      String[] parts = e.label().split(":", 2);
+      lines.add(new Line(e.index(), e.time(), host(parts[0]),
+          parts.length > 1 ? parts[1].replace(':', ' ') : e.label()));
+      for (MigrationRecord.StatusChange s : rec.statuses()) {
+        if (s.afterEvent() == e.index()) {
+          lines.add(new Line(-1, s.time(), host(s.host().shortName()),
+              "status " + s.status().qapiName()));
+        }
+      }
+      for (MigrationRecord.LockEvent l : rec.lockEvents()) {
+        if (l.afterEvent() == e.index()) {
+          lines.add(new Line(-1, l.time(), host(l.host().shortName()), "disk " + l.what()));
+        }
+      }
+    }
+    return lines;
+  }
+
+  private static String host(String h) {
+    return h;
+  }
+}

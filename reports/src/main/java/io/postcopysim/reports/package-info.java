@@ -1,2 +1,0 @@
-/** The self-contained HTML safety report. */
-package io.postcopysim.reports;

@@ -1,2 +1,0 @@
-/** The YAML scenario schema and loader, the built-in catalog, the batch runner and results. */
-package io.postcopysim.scenarios;
