@@ -4,6 +4,7 @@ import io.postcopysim.reports.HtmlReport;
 import io.postcopysim.scenarios.Merge;
 import io.postcopysim.scenarios.Results;
 import io.postcopysim.scenarios.ResultsFiles;
+import io.postcopysim.scenarios.Scenario;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +31,8 @@ final class MergeCommand implements Callable<Integer> {
     Results r = Merge.merge(dirs);
     ResultsFiles.write(out, r);
     String name = String.valueOf(r.scenario().get("name"));
-    ResultsFiles.writeAtomically(out.resolve("report.html"), HtmlReport.render(r, name));
+    ResultsFiles.writeAtomically(out.resolve("report.html"),
+        HtmlReport.render(r, Scenario.fromResolved(r.scenario()), name));
     PrintWriter o = spec.commandLine().getOut();
     o.printf("merged %d shards: %d cases -> %s (results hash %s)%n", dirs.size(), r.caseCount(),
         out, ResultsFiles.resultsHash(r));

@@ -94,7 +94,7 @@ final class RunCommand implements Callable<Integer> {
           dir.resolve(CHECKPOINT), bar));
       bar.finish();
       ResultsFiles.write(dir, r);
-      ResultsFiles.writeAtomically(dir.resolve("report.html"), HtmlReport.render(r, n.arg()));
+      ResultsFiles.writeAtomically(dir.resolve("report.html"), HtmlReport.render(r, s, n.arg()));
       Files.deleteIfExists(dir.resolve(CHECKPOINT));
       summary(o, s, r, dir);
       for (Results.VariantResults v : r.variants()) {

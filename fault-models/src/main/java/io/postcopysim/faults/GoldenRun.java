@@ -28,6 +28,7 @@ public final class GoldenRun {
   private final long loadTo;
   private final long activatedAt;
   private final Outcome outcome;
+  private long[] faultLatencies = new long[0];
 
   private GoldenRun(Variant variant, MigrationResult result, List<FailurePoint> points,
       long loadFrom, long loadTo, long activatedAt, Outcome outcome) {
@@ -70,8 +71,10 @@ public final class GoldenRun {
     long activated = m.record().lockEvents().stream()
         .filter(l -> l.host() == HostId.DESTINATION && l.what().equals("activate"))
         .mapToLong(MigrationRecord.LockEvent::afterEvent).findFirst().orElse(events.size());
-    return new GoldenRun(variant, m.result(), List.copyOf(points), loadFrom, loadTo, activated,
-        Oracle.classify(m));
+    GoldenRun g = new GoldenRun(variant, m.result(), List.copyOf(points), loadFrom, loadTo,
+        activated, Oracle.classify(m));
+    g.faultLatencies = m.record().faultLatencies();
+    return g;
   }
 
   public Variant variant() {
@@ -81,6 +84,11 @@ public final class GoldenRun {
   /** The oracle's class of the failure-free run (MIGRATED unless the scenario is broken). */
   public Outcome outcome() {
     return outcome;
+  }
+
+  /** Every guest page fault's latency in the failure-free run, in order. */
+  public long[] faultLatencies() {
+    return faultLatencies.clone();
   }
 
   public MigrationResult result() {

@@ -1,72 +1,326 @@
 package io.postcopysim.reports;
 
+import io.postcopysim.core.kernel.TraceMode;
+import io.postcopysim.core.migration.MigrationStatus;
 import io.postcopysim.faults.CaseResult;
+import io.postcopysim.faults.CaseRunner;
+import io.postcopysim.faults.GoldenRun;
 import io.postcopysim.faults.Outcome;
+import io.postcopysim.faults.Study;
 import io.postcopysim.scenarios.Results;
 import io.postcopysim.scenarios.ResultsFiles;
+import io.postcopysim.scenarios.Scenario;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The self-contained safety report: inline CSS, nothing fetched, opens from disk. This first cut
- * gives the headline (outcome shares and the stuck window per variant), the earliest unsafe case
- * of each variant with its replay command, and the scenario's parameters.
+ * The self-contained safety report (inline CSS and SVG, nothing loaded from the network): the
+ * headline and a verdict written from the numbers, where along the migration each fault kind
+ * hurts, the earliest counterexample of each unsafe outcome as a sequence chart with its replay
+ * command, distributions, coverage of every protocol step, and the parameters.
  */
 public final class HtmlReport {
+  private static final List<Outcome> SHOWN = List.of(Outcome.SPLIT_BRAIN, Outcome.VM_LOST,
+      Outcome.STUCK_PAUSED);
+  private static final double[] TIME_BUCKETS_MS = {1, 10, 100, 1000, 10_000, 100_000,
+      1_000_000};
+
   private HtmlReport() {}
 
-  public static String render(Results r, String scenarioArg) {
-    StringBuilder b = new StringBuilder();
-    b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<title>postcopy-sim safety report: ").append(esc(name(r))).append("</title>")
+  /**
+   * @param scenario the scenario the results came from (to replay counterexamples)
+   * @param scenarioArg how the user named it, for the replay commands
+   */
+  public static String render(Results r, Scenario scenario, String scenarioArg) {
+    StringBuilder b = new StringBuilder(1 << 20);
+    String name = String.valueOf(r.scenario().get("name"));
+    b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+        .append("<title>postcopy-sim safety report: ").append(esc(name)).append("</title>\n")
         .append("<style>").append(CSS).append("</style></head><body>\n");
-    b.append("<h1>Safety report: ").append(esc(name(r))).append("</h1>\n");
-    b.append("<p class=\"meta\">").append(esc(r.tool())).append(' ').append(esc(r.version()))
+    b.append("<header><h1>Safety report: ").append(esc(name)).append("</h1>\n")
+        .append("<p class=\"meta\">").append(esc(r.tool())).append(' ').append(esc(r.version()))
         .append(" &middot; seed ").append(esc(String.valueOf(r.scenario().get("seed"))))
-        .append(" &middot; ").append(r.caseCount()).append(" cases &middot; results hash <code>")
-        .append(ResultsFiles.resultsHash(r)).append("</code></p>\n");
-    b.append("<h2>Headline</h2>\n<table class=\"headline\"><thead><tr><th>variant</th>");
-    for (Outcome o : Outcome.values()) {
-      b.append("<th class=\"o-").append(o.name()).append("\">").append(o.name()).append("</th>");
-    }
-    b.append("<th>unsafe</th><th>stuck</th><th>stuck window</th></tr></thead><tbody>\n");
-    for (Results.VariantResults v : r.variants()) {
-      Map<Outcome, Integer> c = counts(v.cases());
-      int n = Math.max(1, v.cases().size());
-      b.append("<tr><th>").append(esc(v.variant())).append("</th>");
-      for (Outcome o : Outcome.values()) {
-        b.append("<td>").append(c.get(o)).append("</td>");
-      }
-      int unsafe = c.get(Outcome.SPLIT_BRAIN) + c.get(Outcome.VM_LOST);
-      b.append("<td>").append(pct(unsafe, n)).append("</td><td>")
-          .append(pct(c.get(Outcome.STUCK_PAUSED), n)).append("</td><td>")
-          .append(String.format(Locale.ROOT, "%.3f ms", v.stuckNanos() / 1e6))
-          .append("</td></tr>\n");
-    }
-    b.append("</tbody></table>\n");
-    b.append("<h2>Counterexamples</h2>\n<ul>\n");
-    for (Results.VariantResults v : r.variants()) {
-      for (Outcome o : List.of(Outcome.SPLIT_BRAIN, Outcome.VM_LOST, Outcome.STUCK_PAUSED)) {
-        v.cases().stream().filter(x -> x.outcome() == o).findFirst().ifPresent(x ->
-            b.append("<li><b>").append(esc(v.variant())).append("</b> ").append(o.name())
-                .append(": <code>").append(esc(x.id().toString())).append("</code> at <code>")
-                .append(esc(x.pointLabel())).append("</code> (source ").append(x.phase().name())
-                .append(") &mdash; <code>./pcsim replay ").append(esc(scenarioArg))
-                .append(" --case ").append(esc(x.id().toString())).append("</code></li>\n"));
-      }
-    }
-    b.append("</ul>\n<h2>Scenario</h2>\n<pre>").append(esc(r.scenario().toString()))
-        .append("</pre>\n</body></html>\n");
+        .append(" &middot; ").append(r.caseCount()).append(" cases")
+        .append(r.shard() == null ? "" : " &middot; shard " + esc(r.shard()))
+        .append(" &middot; results hash <code id=\"results-hash\">")
+        .append(ResultsFiles.resultsHash(r)).append("</code></p>\n")
+        .append(legend()).append("</header>\n");
+    headline(b, r);
+    matrices(b, r);
+    counterexamples(b, r, scenario, scenarioArg);
+    distributions(b, r);
+    coverage(b, r);
+    parameters(b, r);
+    b.append("</body></html>\n");
     return b.toString();
   }
 
-  private static String name(Results r) {
-    return String.valueOf(r.scenario().get("name"));
+  // ---- 1. headline and verdict ----
+
+  private static void headline(StringBuilder b, Results r) {
+    b.append("<section id=\"headline\"><h2>Headline</h2>\n<table class=\"counts\"><thead><tr>")
+        .append("<th>variant</th>");
+    for (Outcome o : Outcome.values()) {
+      b.append("<th style=\"color:").append(Charts.hex(o)).append("\">")
+          .append(o.name()).append("</th>");
+    }
+    b.append("<th>cases</th><th>unsafe</th><th>stuck</th><th>stuck window</th></tr></thead>")
+        .append("<tbody>\n");
+    for (Results.VariantResults v : r.variants()) {
+      Map<Outcome, Integer> c = counts(v.cases());
+      b.append("<tr><th>").append(esc(v.variant())).append("</th>");
+      for (Outcome o : Outcome.values()) {
+        b.append(cell(o, c.get(o)));
+      }
+      int n = v.cases().size();
+      b.append("<td>").append(n).append("</td><td>")
+          .append(pct(c.get(Outcome.SPLIT_BRAIN) + c.get(Outcome.VM_LOST), n))
+          .append("</td><td>").append(pct(c.get(Outcome.STUCK_PAUSED), n)).append("</td><td>")
+          .append(ms(v.stuckNanos())).append("</td></tr>\n");
+    }
+    b.append("</tbody></table>\n<div class=\"verdict\" id=\"verdict\">")
+        .append(Verdict.write(r)).append("</div></section>\n");
   }
 
-  private static Map<Outcome, Integer> counts(List<CaseResult> cases) {
+  // ---- 2. matrices and strips ----
+
+  private static void matrices(StringBuilder b, Results r) {
+    b.append("<section id=\"matrices\"><h2>Where it hurts</h2>\n")
+        .append("<h3>Variant &times; fault kind</h3>\n");
+    table(b, r, "kind", x -> x.faultKind());
+    b.append("<h3>Variant &times; phase (the source's status when the fault struck)</h3>\n");
+    table(b, r, "phase", x -> x.phase().name());
+    b.append("<h3>Along the migration</h3>\n<p>Each row is a fault kind, each column a failure"
+        + " point (an event of the failure-free run), coloured by outcome; dashed lines mark the"
+        + " source's phase changes.</p>\n");
+    for (Results.VariantResults v : r.variants()) {
+      List<CaseResult> singles = v.cases().stream().filter(x -> x.id().faults().size() == 1)
+          .toList();
+      List<String> kinds = singles.stream().map(CaseResult::faultKind).distinct().toList();
+      long points = ((Number) v.golden().get("events")).longValue();
+      b.append("<figure class=\"strip\"><figcaption>").append(esc(v.variant()))
+          .append("</figcaption>")
+          .append(Charts.outcomeStrip("strip-" + v.variant(), v.variant(), kinds, singles,
+              -0.5, points + 0.5));
+      // The switchover is a handful of events: a second strip zooms in on it.
+      long from = singles.stream().filter(x -> x.phase() != MigrationStatus.ACTIVE
+          && x.phase() != MigrationStatus.SETUP).mapToLong(CaseResult::point).min().orElse(-1);
+      if (from >= 0) {
+        long to = Math.min(points, from + 40);
+        b.append("<figcaption>").append(esc(v.variant())).append(", the switchover (points ")
+            .append(Math.max(0, from - 5)).append(" to ").append(to).append(")</figcaption>")
+            .append(Charts.outcomeStrip("zoom-" + v.variant(), v.variant(), kinds, singles,
+                Math.max(0, from - 5) - 0.5, to + 0.5));
+      }
+      b.append("</figure>\n");
+    }
+    b.append("</section>\n");
+  }
+
+  private static void table(StringBuilder b, Results r, String what,
+      java.util.function.Function<CaseResult, String> key) {
+    b.append("<table class=\"counts\"><thead><tr><th>variant</th><th>").append(what)
+        .append("</th>");
+    for (Outcome o : Outcome.values()) {
+      b.append("<th style=\"color:").append(Charts.hex(o)).append("\">").append(o.name())
+          .append("</th>");
+    }
+    b.append("</tr></thead><tbody>\n");
+    for (Results.VariantResults v : r.variants()) {
+      Map<String, List<CaseResult>> groups = new LinkedHashMap<>();
+      for (CaseResult c : v.cases()) {
+        groups.computeIfAbsent(key.apply(c), k -> new ArrayList<>()).add(c);
+      }
+      boolean first = true;
+      for (Map.Entry<String, List<CaseResult>> g : groups.entrySet()) {
+        b.append("<tr>");
+        if (first) {
+          b.append("<th rowspan=\"").append(groups.size()).append("\">")
+              .append(esc(v.variant())).append("</th>");
+          first = false;
+        }
+        b.append("<td class=\"key\">").append(esc(g.getKey())).append("</td>");
+        Map<Outcome, Integer> c = counts(g.getValue());
+        for (Outcome o : Outcome.values()) {
+          b.append(cell(o, c.get(o)));
+        }
+        b.append("</tr>\n");
+      }
+    }
+    b.append("</tbody></table>\n");
+  }
+
+  // ---- 3. counterexamples ----
+
+  private static void counterexamples(StringBuilder b, Results r, Scenario scenario,
+      String arg) {
+    b.append("<section id=\"counterexamples\"><h2>Counterexamples</h2>\n<p>For each variant"
+        + " and each bad outcome, the earliest case (lowest failure point), as a message"
+        + " sequence chart from a few steps before the fault.</p>\n");
+    Study study = scenario.study();
+    CaseRunner runner = new CaseRunner(study);
+    for (Results.VariantResults v : r.variants()) {
+      GoldenRun golden = null;
+      for (Outcome o : SHOWN) {
+        CaseResult x = v.cases().stream().filter(c -> c.outcome() == o).findFirst()
+            .orElse(null);
+        if (x == null) {
+          continue;
+        }
+        if (golden == null) {
+          golden = GoldenRun.of(study, study.variant(v.variant()));
+        }
+        CaseRunner.Run run = runner.run(x.id(), golden, TraceMode.FULL);
+        String uml = SequenceChart.plantUml(x.id(), run);
+        b.append("<article class=\"cex\" id=\"cex-").append(esc(v.variant())).append('-')
+            .append(o.name()).append("\"><h3>").append(esc(v.variant())).append(": ")
+            .append("<span style=\"color:").append(Charts.hex(o)).append("\">").append(o.name())
+            .append("</span></h3>\n<p>case <code class=\"case-id\">").append(esc(x.id().toString()))
+            .append("</code>, before <code>").append(esc(x.pointLabel())).append("</code> (source ")
+            .append(x.phase().qapiName()).append("); downtime ").append(ms(x.downtimeNanos()))
+            .append(", detection ")
+            .append(x.detectionNanos() < 0 ? "never" : ms(x.detectionNanos()))
+            .append(x.statusMismatch() ? ", status mismatch" : "").append("</p>\n")
+            .append("<pre class=\"replay\">./pcsim replay ").append(esc(arg)).append(" --case ")
+            .append(esc(x.id().toString())).append("</pre>\n<div class=\"msc\">")
+            .append(SequenceChart.svg(uml)).append("</div></article>\n");
+      }
+    }
+    b.append("</section>\n");
+  }
+
+  // ---- 4. distributions ----
+
+  private static void distributions(StringBuilder b, Results r) {
+    b.append("<section id=\"distributions\"><h2>Distributions</h2>\n");
+    List<String> labels = Charts.bucketLabels(TIME_BUCKETS_MS);
+    Map<String, long[]> downtime = new LinkedHashMap<>();
+    Map<String, long[]> detection = new LinkedHashMap<>();
+    Map<String, long[]> latency = new LinkedHashMap<>();
+    List<String> latencyLabels = new ArrayList<>();
+    for (Results.VariantResults v : r.variants()) {
+      downtime.put(v.variant(), Charts.bucket(v.cases().stream()
+          .map(c -> c.downtimeNanos() / 1e6).toList(), TIME_BUCKETS_MS));
+      detection.put(v.variant(), Charts.bucket(v.cases().stream()
+          .map(c -> c.detectionNanos() < 0 ? -1.0 : c.detectionNanos() / 1e6).toList(),
+          TIME_BUCKETS_MS));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> h = (Map<String, Object>) v.golden().get("fault_latency_histogram_ms");
+      if (h != null) {
+        latencyLabels.clear();
+        long[] counts = new long[h.size()];
+        int i = 0;
+        for (Map.Entry<String, Object> e : h.entrySet()) {
+          latencyLabels.add(e.getKey().equals("more") ? "more" : "≤" + e.getKey() + "ms");
+          counts[i++] = ((Number) e.getValue()).longValue();
+        }
+        latency.put(v.variant(), counts);
+      }
+    }
+    b.append("<figure>").append(Charts.bars("downtime", "Downtime per case (time the guest"
+        + " ran nowhere, to the horizon)", "downtime", "cases", labels, downtime))
+        .append("</figure>\n<figure>").append(Charts.bars("detection", "Detection time per case"
+        + " (fault to the first side noticing; never-detected cases left out)", "detection",
+        "cases", labels, detection)).append("</figure>\n");
+    if (!latency.isEmpty()) {
+      b.append("<figure>").append(Charts.bars("latency", "Page-fault latency in the"
+          + " failure-free run", "latency", "faults", latencyLabels, latency))
+          .append("</figure>\n");
+    }
+    b.append("</section>\n");
+  }
+
+  // ---- 5. coverage ----
+
+  private static void coverage(StringBuilder b, Results r) {
+    b.append("<section id=\"coverage\"><h2>Coverage</h2>\n<p>Every protocol step of each"
+        + " variant's failure-free run (by its label), the faults injected there and what they"
+        + " led to: the search reached every step, not only the failures.</p>\n");
+    for (Results.VariantResults v : r.variants()) {
+      Map<String, Map<String, Map<Outcome, Integer>>> steps = new LinkedHashMap<>();
+      List<String> kinds = new ArrayList<>();
+      for (CaseResult c : v.cases()) {
+        if (c.id().faults().size() != 1) {
+          continue;
+        }
+        if (!kinds.contains(c.faultKind())) {
+          kinds.add(c.faultKind());
+        }
+        steps.computeIfAbsent(c.pointLabel(), k -> new LinkedHashMap<>())
+            .computeIfAbsent(c.faultKind(), k -> new EnumMap<>(Outcome.class))
+            .merge(c.outcome(), 1, Integer::sum);
+      }
+      b.append("<details class=\"coverage\"><summary>").append(esc(v.variant())).append(": ")
+          .append(steps.size()).append(" protocol steps</summary>\n<table class=\"cov\"><thead>")
+          .append("<tr><th>step</th>");
+      for (String k : kinds) {
+        b.append("<th>").append(esc(k)).append("</th>");
+      }
+      b.append("</tr></thead><tbody>\n");
+      for (Map.Entry<String, Map<String, Map<Outcome, Integer>>> s : steps.entrySet()) {
+        b.append("<tr><td class=\"key\"><code>").append(esc(s.getKey())).append("</code></td>");
+        for (String k : kinds) {
+          b.append("<td>");
+          Map<Outcome, Integer> c = s.getValue().get(k);
+          if (c != null) {
+            c.forEach((o, n) -> b.append("<span class=\"pill\" style=\"background:")
+                .append(Charts.hex(o)).append("\" title=\"").append(o.name()).append("\">")
+                .append(abbrev(o)).append(' ').append(n).append("</span>"));
+          }
+          b.append("</td>");
+        }
+        b.append("</tr>\n");
+      }
+      b.append("</tbody></table></details>\n");
+    }
+    b.append("</section>\n");
+  }
+
+  // ---- 6. parameters ----
+
+  private static void parameters(StringBuilder b, Results r) {
+    b.append("<section id=\"parameters\"><h2>Scenario</h2>\n<table class=\"params\"><tbody>\n");
+    flatten("", r.scenario(), b);
+    b.append("<tr><th>tool</th><td>").append(esc(r.tool() + " " + r.version()))
+        .append("</td></tr>\n<tr><th>results hash</th><td><code>")
+        .append(ResultsFiles.resultsHash(r)).append("</code></td></tr>\n");
+    for (Results.VariantResults v : r.variants()) {
+      b.append("<tr><th>golden ").append(esc(v.variant())).append("</th><td>")
+          .append(esc(v.golden().toString())).append("</td></tr>\n");
+    }
+    b.append("</tbody></table></section>\n");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void flatten(String prefix, Map<String, Object> m, StringBuilder b) {
+    m.forEach((k, v) -> {
+      String key = prefix.isEmpty() ? k : prefix + "." + k;
+      if (v instanceof Map<?, ?> sub) {
+        flatten(key, (Map<String, Object>) sub, b);
+      } else {
+        b.append("<tr><th>").append(esc(key)).append("</th><td>").append(esc(String.valueOf(v)))
+            .append("</td></tr>\n");
+      }
+    });
+  }
+
+  // ---- helpers ----
+
+  private static String legend() {
+    StringBuilder b = new StringBuilder("<p class=\"legend\">");
+    for (Outcome o : Outcome.values()) {
+      b.append("<span class=\"pill\" style=\"background:").append(Charts.hex(o)).append("\">")
+          .append(o.name()).append("</span> ");
+    }
+    return b.append("</p>\n").toString();
+  }
+
+  static Map<Outcome, Integer> counts(List<CaseResult> cases) {
     Map<Outcome, Integer> c = new EnumMap<>(Outcome.class);
     for (Outcome o : Outcome.values()) {
       c.put(o, 0);
@@ -75,8 +329,28 @@ public final class HtmlReport {
     return c;
   }
 
-  private static String pct(int k, int n) {
-    return String.format(Locale.ROOT, "%.1f%%", 100.0 * k / n);
+  private static String cell(Outcome o, int n) {
+    return n == 0 ? "<td class=\"zero\">0</td>" : "<td style=\"box-shadow:inset 4px 0 0 "
+        + Charts.hex(o) + "\">" + n + "</td>";
+  }
+
+  private static String abbrev(Outcome o) {
+    return switch (o) {
+      case MIGRATED -> "M";
+      case RESUMED_ON_SOURCE -> "R";
+      case RECOVERABLE_PAUSED -> "P";
+      case STUCK_PAUSED -> "S";
+      case SPLIT_BRAIN -> "B";
+      case VM_LOST -> "L";
+    };
+  }
+
+  static String pct(int k, int n) {
+    return String.format(Locale.ROOT, "%.1f%%", n == 0 ? 0.0 : 100.0 * k / n);
+  }
+
+  static String ms(long nanos) {
+    return String.format(Locale.ROOT, "%.3f ms", nanos / 1e6);
   }
 
   static String esc(String s) {
@@ -84,10 +358,25 @@ public final class HtmlReport {
         .replace("\"", "&quot;");
   }
 
-  private static final String CSS = "body{font:14px/1.4 system-ui,sans-serif;margin:2em;"
-      + "color:#222}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:4px 8px;"
-      + "text-align:right}thead th{background:#f4f4f4}tbody th{text-align:left}"
-      + ".meta{color:#666}code{background:#f6f6f6;padding:0 3px}"
-      + ".o-SPLIT_BRAIN,.o-VM_LOST{color:#b00}.o-STUCK_PAUSED{color:#b60}"
-      + ".o-MIGRATED{color:#070}";
+
+  private static final String CSS = """
+      body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:0 auto;\
+      max-width:1100px;padding:1em 2em;color:#222}
+      h1{margin-bottom:.2em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
+      table{border-collapse:collapse;margin:.5em 0}
+      th,td{border:1px solid #ddd;padding:3px 8px;text-align:right;vertical-align:top}
+      thead th{background:#f4f4f4;font-size:12px}tbody th{text-align:left}
+      td.key{text-align:left}td.zero{color:#bbb}
+      .meta{color:#666;margin-top:0}code{background:#f3f3f3;padding:0 3px;border-radius:3px}
+      .pill{display:inline-block;color:#fff;border-radius:8px;padding:0 6px;margin:1px;\
+      font-size:11px;white-space:nowrap}
+      .verdict{background:#fffbe6;border-left:4px solid #ffa000;padding:.5em 1em;margin:1em 0}
+      .verdict li{margin:.2em 0}
+      figure{margin:1em 0}figcaption{font-weight:bold}svg{max-width:100%;height:auto}
+      pre.replay{background:#222;color:#eee;padding:.4em .8em;border-radius:4px;overflow-x:auto}
+      .cex{border:1px solid #eee;padding:0 1em 1em;margin:1em 0;border-radius:6px}
+      .msc{overflow-x:auto}
+      table.cov td{text-align:left}
+      details{margin:.5em 0}summary{cursor:pointer;font-weight:bold}
+      """;
 }

@@ -204,10 +204,32 @@ public final class BatchRunner {
     lat.put("p99", ResultsFiles.millis(r.faultLatencyP99()));
     lat.put("max", ResultsFiles.millis(r.faultLatencyMax()));
     m.put("fault_latency_ms", lat);
+    m.put("fault_latency_histogram_ms", histogram(g.faultLatencies()));
     m.put("pages_pushed", r.pagesPushed());
     m.put("pages_requested", r.pagesRequested());
     m.put("trace_hash", CasesCsv.hex(r.traceHash()));
     return m;
+  }
+
+  /** Upper bounds in ms of the fault-latency histogram's buckets; the last is unbounded. */
+  static final double[] LATENCY_BUCKETS_MS = {0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};
+
+  /** Page faults per latency bucket, keyed "≤ bound" in ms ("more" for the rest). */
+  static Map<String, Object> histogram(long[] latencies) {
+    long[] counts = new long[LATENCY_BUCKETS_MS.length + 1];
+    for (long l : latencies) {
+      int b = 0;
+      while (b < LATENCY_BUCKETS_MS.length && l > LATENCY_BUCKETS_MS[b] * 1e6) {
+        b++;
+      }
+      counts[b]++;
+    }
+    Map<String, Object> h = new LinkedHashMap<>();
+    for (int b = 0; b < LATENCY_BUCKETS_MS.length; b++) {
+      h.put(String.valueOf(LATENCY_BUCKETS_MS[b]), counts[b]);
+    }
+    h.put("more", counts[LATENCY_BUCKETS_MS.length]);
+    return h;
   }
 
   /** What a checkpoint must match to be resumed: the resolved scenario and the shard. */

@@ -133,6 +133,13 @@ public final class ResultsFiles {
     try {
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
       try {
+        // createTempFile makes the file private; results are ordinary files (rw-r--r--).
+        Files.setPosixFilePermissions(tmp,
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: keep the default
+      }
+      try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

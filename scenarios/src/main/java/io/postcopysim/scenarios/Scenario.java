@@ -27,6 +27,19 @@ public record Scenario(String name, String source, Study study) {
         s.phases(), maxFaults == null ? s.maxFaults() : maxFaults, s.partitionHealNanos()));
   }
 
+  /**
+   * The scenario again from its resolved parameters (results.json "scenario" is itself a valid
+   * scenario: JSON is YAML), so a merged result can still replay its cases.
+   */
+  public static Scenario fromResolved(Map<String, Object> resolved) {
+    try {
+      String text = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(resolved);
+      return ScenarioLoader.parse(text, "results.json#scenario");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The resolved parameters, in the scenario file's own terms (results.json "scenario"). */
   public Map<String, Object> resolved() {
     Study s = study;

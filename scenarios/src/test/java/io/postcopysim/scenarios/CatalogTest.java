@@ -41,4 +41,16 @@ class CatalogTest {
     assertThat(s.study().params().deviceLoadNanos()).isEqualTo(Time.millis(50));
     assertThat(s.study().maxFaults()).isEqualTo(1);
   }
+
+  @Test
+  void theResolvedParametersAreThemselvesTheScenario() {
+    for (String n : Catalog.names()) {
+      Scenario s = Catalog.load(n);
+      Scenario again = Scenario.fromResolved(s.resolved());
+      assertThat(again.resolved()).as(n).isEqualTo(s.resolved());
+      assertThat(again.study().params()).isEqualTo(s.study().params());
+      assertThat(again.study().tcp()).isEqualTo(s.study().tcp());
+      assertThat(again.name()).isEqualTo(n);
+    }
+  }
 }

@@ -1,0 +1,171 @@
+package io.postcopysim.reports;
+
+import io.postcopysim.core.migration.MigrationStatus;
+import io.postcopysim.faults.CaseResult;
+import io.postcopysim.faults.Outcome;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Rectangle;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.SymbolAxis;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.LookupPaintScale;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.renderer.xy.XYBlockRenderer;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.DefaultXYZDataset;
+import org.jfree.svg.SVGGraphics2D;
+
+/** Charts drawn by JFreeChart and rendered to inline SVG by JFreeSVG. */
+final class Charts {
+  static final Map<Outcome, Color> COLORS = new EnumMap<>(Map.of(
+      Outcome.MIGRATED, new Color(0x2e7d32), Outcome.RESUMED_ON_SOURCE, new Color(0x81c784),
+      Outcome.RECOVERABLE_PAUSED, new Color(0x64b5f6), Outcome.STUCK_PAUSED, new Color(0xffa000),
+      Outcome.SPLIT_BRAIN, new Color(0xd32f2f), Outcome.VM_LOST, new Color(0x6a1b9a)));
+  private static final Font FONT = new Font("SansSerif", Font.PLAIN, 11);
+
+  private Charts() {}
+
+  static String hex(Outcome o) {
+    return String.format("#%06x", COLORS.get(o).getRGB() & 0xffffff);
+  }
+
+  /**
+   * Where along the migration a fault struck, one row per fault kind, one cell per failure
+   * point, coloured by outcome; dashed lines where the source's phase changes.
+   */
+  static String outcomeStrip(String id, String variant, List<String> kinds,
+      List<CaseResult> singles, double from, double to) {
+    DefaultXYZDataset data = new DefaultXYZDataset();
+    int n = singles.size();
+    double[][] xyz = new double[3][n];
+    for (int i = 0; i < n; i++) {
+      CaseResult r = singles.get(i);
+      xyz[0][i] = r.point();
+      xyz[1][i] = kinds.indexOf(r.faultKind());
+      xyz[2][i] = r.outcome().ordinal();
+    }
+    data.addSeries(variant, xyz);
+    LookupPaintScale scale = new LookupPaintScale(0, Outcome.values().length, Color.WHITE);
+    for (Outcome o : Outcome.values()) {
+      scale.add(o.ordinal(), COLORS.get(o));
+    }
+    XYBlockRenderer renderer = new XYBlockRenderer();
+    renderer.setPaintScale(scale);
+    renderer.setBlockWidth(1);
+    renderer.setBlockHeight(0.9);
+    NumberAxis x = new NumberAxis("failure point (event of the failure-free run)");
+    x.setRange(from, to);
+    x.setLabelFont(FONT);
+    x.setTickLabelFont(FONT);
+    SymbolAxis y = new SymbolAxis(null, kinds.toArray(String[]::new));
+    y.setTickLabelFont(FONT);
+    y.setGridBandsVisible(false);
+    XYPlot plot = new XYPlot(data, x, y, renderer);
+    plot.setBackgroundPaint(new Color(0xfafafa));
+    MigrationStatus phase = null;
+    for (CaseResult r : singles) {
+      if (r.phase() != phase && r.point() >= from && r.point() <= to) {
+        phase = r.phase();
+        ValueMarker m = new ValueMarker(r.point() - 0.5, Color.DARK_GRAY, new BasicStroke(1f,
+            BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {3f, 3f}, 0f));
+        m.setLabel(phase.qapiName());
+        m.setLabelFont(FONT);
+        m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+        m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+        plot.addDomainMarker(m);
+      }
+    }
+    JFreeChart chart = new JFreeChart(null, FONT, plot, false);
+    chart.setBackgroundPaint(Color.WHITE);
+    return svg(chart, 1000, 60 + 26 * kinds.size(), id);
+  }
+
+  /** A grouped bar chart: categories along x, one bar per series. */
+  static String bars(String id, String title, String xLabel, String yLabel,
+      List<String> categories, Map<String, long[]> series) {
+    DefaultCategoryDataset data = new DefaultCategoryDataset();
+    series.forEach((name, counts) -> {
+      for (int i = 0; i < categories.size(); i++) {
+        data.addValue(counts[i], name, categories.get(i));
+      }
+    });
+    CategoryPlot plot = new CategoryPlot();
+    plot.setDataset(data);
+    org.jfree.chart.axis.CategoryAxis cx = new org.jfree.chart.axis.CategoryAxis(xLabel);
+    cx.setTickLabelFont(FONT);
+    cx.setLabelFont(FONT);
+    plot.setDomainAxis(cx);
+    NumberAxis cy = new NumberAxis(yLabel);
+    cy.setLabelFont(FONT);
+    cy.setTickLabelFont(FONT);
+    cy.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    plot.setRangeAxis(cy);
+    BarRenderer r = new BarRenderer();
+    r.setBarPainter(new StandardBarPainter());
+    r.setShadowVisible(false);
+    r.setItemMargin(0.02);
+    plot.setRenderer(r);
+    plot.setOrientation(PlotOrientation.VERTICAL);
+    plot.setBackgroundPaint(new Color(0xfafafa));
+    JFreeChart chart = new JFreeChart(null, FONT, plot, true);
+    chart.addSubtitle(new TextTitle(title, new Font("SansSerif", Font.BOLD, 12)));
+    chart.setBackgroundPaint(Color.WHITE);
+    return svg(chart, 1000, 300, id);
+  }
+
+  /** Log-spaced bucket labels and counts of millisecond values (negative values skipped). */
+  static long[] bucket(List<Double> values, double[] bounds) {
+    long[] c = new long[bounds.length + 1];
+    for (double v : values) {
+      if (v < 0) {
+        continue;
+      }
+      int b = 0;
+      while (b < bounds.length && v > bounds[b]) {
+        b++;
+      }
+      c[b]++;
+    }
+    return c;
+  }
+
+  static List<String> bucketLabels(double[] bounds) {
+    List<String> out = new ArrayList<>();
+    for (double b : bounds) {
+      out.add("≤" + format(b));
+    }
+    out.add(">" + format(bounds[bounds.length - 1]));
+    return out;
+  }
+
+  private static String format(double ms) {
+    if (ms >= 60_000) {
+      return (long) (ms / 60_000) + "min";
+    }
+    if (ms >= 1000) {
+      return (long) (ms / 1000) + "s";
+    }
+    return (ms == Math.rint(ms) ? String.valueOf((long) ms) : String.valueOf(ms)) + "ms";
+  }
+
+  private static String svg(JFreeChart chart, int w, int h, String id) {
+    SVGGraphics2D g = new SVGGraphics2D(w, h);
+    g.setDefsKeyPrefix(id + "-"); // ids stay unique among the report's inline SVGs
+    chart.draw(g, new Rectangle(0, 0, w, h));
+    return g.getSVGElement();
+  }
+}
