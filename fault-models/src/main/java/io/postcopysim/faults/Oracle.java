@@ -44,7 +44,9 @@ public final class Oracle {
       if (dstAlive && r.running(HostId.DESTINATION) && m.destinationHasAllPages()) {
         return Outcome.MIGRATED;
       }
-      if (bothPaused) {
+      // Both alive in postcopy and the destination not finished: paused, or about to be (a
+      // stall no timer has noticed yet at the horizon). The page supply still exists.
+      if (bothPaused || srcAlive && dstAlive && src.inPostcopy() && dst.inPostcopy()) {
         return Outcome.RECOVERABLE_PAUSED;
       }
       // The source's copy is stale: whatever the destination lacks is gone.

@@ -165,11 +165,14 @@ final class SourceQemu implements SocketListener {
     return Math.min(guest.dirtiedIn(sim.now() - dirtySince), neverSentFrom);
   }
 
-  /** {@code migration_completion} in precopy: stop, send the rest and the devices, EOF. */
+  /**
+   * {@code migration_completion} in precopy: stop, send the rest and the devices, EOF. The
+   * status stays {@code active}: QEMU reports {@code device} here only with
+   * pause-before-switchover (migration_maybe_pause), as real QEMU 7.2 confirms.
+   */
   private void precopyComplete(int dirty) {
     completing = true;
     record.guestStops(HostId.SOURCE, sim.now());
-    setStatus(MigrationStatus.DEVICE);
     disk.inactivate(HostId.SOURCE, sim.now());
     for (int from = 0; from < dirty; from += params.chunkPages()) {
       int n = Math.min(params.chunkPages(), dirty - from);
@@ -423,20 +426,14 @@ final class SourceQemu implements SocketListener {
     record.detected(HostId.SOURCE, sim.now());
     switch (status) {
       case ACTIVE -> {
-        setStatus(MigrationStatus.FAILED); // precopy failed: the guest never stopped
-        closeChannel();
-      }
-      case DEVICE, POSTCOPY_DEVICE, POSTCOPY_SETUP -> {
-        // Plain precopy never commits: until SHUT it can always fall back.
-        if (!committed) {
-          fallBack();
-        } else if (variant.postcopy()) {
-          pause();
+        if (completing) {
+          switchoverFailed();
         } else {
-          setStatus(MigrationStatus.FAILED); // PRECOPY_ACK after "go": stay stopped
+          setStatus(MigrationStatus.FAILED); // precopy failed: the guest never stopped
           closeChannel();
         }
       }
+      case DEVICE, POSTCOPY_DEVICE, POSTCOPY_SETUP -> switchoverFailed();
       case POSTCOPY_ACTIVE -> {
         if (eofSent) {
           setStatus(MigrationStatus.FAILED); // an error after EOF fails, it does not pause
@@ -447,6 +444,19 @@ final class SourceQemu implements SocketListener {
       }
       case POSTCOPY_RECOVER_SETUP, POSTCOPY_RECOVER -> pause();
       default -> { }
+    }
+  }
+
+  /** An error after the guest stopped for the switchover, before the source completed. */
+  private void switchoverFailed() {
+    // Plain precopy never commits: until SHUT it can always fall back.
+    if (!committed) {
+      fallBack();
+    } else if (variant.postcopy()) {
+      pause();
+    } else {
+      setStatus(MigrationStatus.FAILED); // PRECOPY_ACK after "go": stay stopped
+      closeChannel();
     }
   }
 

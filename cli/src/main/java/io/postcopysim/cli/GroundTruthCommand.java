@@ -1,0 +1,50 @@
+package io.postcopysim.cli;
+
+import io.postcopysim.qemu.GroundTruth;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pcsim ground-truth}: real QEMU against the model, experiment by experiment. */
+@Command(name = "ground-truth", description = "Run fault experiments on real QEMU (loopback,"
+    + " TCG) and the matching model cases; write DIR/agreement.csv and print the table.")
+final class GroundTruthCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR")
+  Path out;
+
+  @Option(names = "--only", split = ",", paramLabel = "EXPERIMENT",
+      description = "Run only these experiments.")
+  List<String> only;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    if (!GroundTruth.qemuInstalled()) {
+      err.println("pcsim ground-truth: qemu-system-x86_64 is not installed (apt-get install"
+          + " qemu-system-x86)");
+      return Pcsim.EXIT_BAD_INPUT;
+    }
+    Set<String> chosen = new HashSet<>(only == null ? List.of() : only);
+    for (String n : chosen) {
+      if (!GroundTruth.experimentNames().contains(n)) {
+        throw new IllegalArgumentException("unknown experiment '" + n + "' (known: "
+            + GroundTruth.experimentNames() + ")");
+      }
+    }
+    List<GroundTruth.Row> rows = GroundTruth.run(out, chosen, err);
+    PrintWriter o = spec.commandLine().getOut();
+    o.print(GroundTruth.table(rows));
+    o.println("-> " + out.resolve("agreement.csv"));
+    o.flush();
+    return Pcsim.EXIT_OK;
+  }
+}

@@ -1,0 +1,99 @@
+package io.postcopysim.qemu;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One QEMU process: a TCG guest without disk or OS whose RAM holds random bytes (so no page is
+ * a zero page), controlled over QMP.
+ */
+final class Qemu implements Closeable {
+  static final String BINARY = "qemu-system-x86_64";
+
+  private final String name;
+  private final Process process;
+  private final Qmp qmp;
+
+  private Qemu(String name, Process process, Qmp qmp) {
+    this.name = name;
+    this.process = process;
+    this.qmp = qmp;
+  }
+
+  /**
+   * @param incomingPort for a destination: {@code -incoming tcp:127.0.0.1:PORT}, else 0
+   * @param paused {@code -S}: the guest starts only on {@code cont} (libvirt's way)
+   */
+  static Qemu start(String name, Path dir, Path randomRam, int incomingPort, boolean paused)
+      throws IOException, InterruptedException {
+    Path sock = dir.resolve(name + ".qmp");
+    List<String> cmd = new ArrayList<>(List.of(BINARY, "-machine", "pc,accel=tcg", "-m", "256M",
+        "-nodefaults", "-display", "none", "-serial", "none", "-monitor", "none",
+        "-device", "loader,file=" + randomRam + ",addr=0x1000000",
+        "-qmp", "unix:" + sock + ",server=on,wait=off"));
+    if (incomingPort > 0) {
+      cmd.addAll(List.of("-incoming", "tcp:127.0.0.1:" + incomingPort));
+    }
+    if (paused) {
+      cmd.add("-S");
+    }
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+    return new Qemu(name, p, Qmp.connect(sock, 10_000));
+  }
+
+  JsonNode qmp(String command, Map<String, ?> args) throws IOException {
+    return qmp.execute(command, args);
+  }
+
+  JsonNode qmp(String command) throws IOException {
+    return qmp.execute(command);
+  }
+
+  /** query-migrate's status ("none" before any migration), or "dead". */
+  String migrationStatus() {
+    try {
+      return qmp.execute("query-migrate").path("status").asText("none");
+    } catch (IOException e) {
+      return "dead";
+    }
+  }
+
+  /** query-status: "running", "paused", "postmigrate", "inmigrate", ... or "dead". */
+  String runState() {
+    try {
+      return qmp.execute("query-status").path("status").asText();
+    } catch (IOException e) {
+      return "dead";
+    }
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  /** kill -9. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  String name() {
+    return name;
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      qmp.close();
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+}
