@@ -10,7 +10,6 @@ import io.postcopysim.core.net.SocketError;
 import io.postcopysim.core.net.SocketListener;
 import io.postcopysim.core.net.TcpConnection;
 import java.util.ArrayDeque;
-import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -28,8 +27,8 @@ final class DestinationQemu implements SocketListener {
   private final SharedDisk disk;
   private final Guest guest;
   private final Migration migration;
-  private final BitSet received;
-  private final BitSet requested;
+  private final PageRanges received = new PageRanges();
+  private final PageRanges requested = new PageRanges();
   private final int workingSet;
   private final int loadedLabel = Labels.intern("dst:main:device-state-loaded");
   private final EventHandler loaded = arg -> loaded();
@@ -49,7 +48,6 @@ final class DestinationQemu implements SocketListener {
   private boolean diskActive;
   /** -incoming with autostart, or libvirt's early {@code cont}; after-device waits for mgmt. */
   private boolean autostart;
-  private int receivedCount;
   private int workingSetReceived;
 
   DestinationQemu(Simulation sim, MigrationParams params, Variant variant, MigrationRecord record,
@@ -61,8 +59,6 @@ final class DestinationQemu implements SocketListener {
     this.disk = disk;
     this.guest = guest;
     this.migration = migration;
-    this.received = new BitSet(params.pages());
-    this.requested = new BitSet(params.pages());
     this.workingSet = params.workingSetPages();
     this.autostart = params.destAutostart() == DestAutostart.EARLY_CONT;
   }
@@ -89,8 +85,8 @@ final class DestinationQemu implements SocketListener {
     return postcopy;
   }
 
-  BitSet receivedBitmap() {
-    return (BitSet) received.clone();
+  PageRanges receivedBitmap() {
+    return received.copy();
   }
 
   /** Fault hook: the next device-state load fails (DEST_LOAD_ERROR). */
@@ -104,7 +100,7 @@ final class DestinationQemu implements SocketListener {
   }
 
   boolean hasPage(int page) {
-    return received.get(page);
+    return received.contains(page);
   }
 
   boolean hasWholeWorkingSet() {
@@ -112,7 +108,7 @@ final class DestinationQemu implements SocketListener {
   }
 
   boolean hasAllPages() {
-    return receivedCount == params.pages();
+    return received.size() == params.pages();
   }
 
   private void setStatus(MigrationStatus s) {
@@ -184,27 +180,17 @@ final class DestinationQemu implements SocketListener {
   }
 
   private void placePages(int first, int count) {
-    for (int p = received.nextClearBit(first); p < first + count;
-        p = received.nextClearBit(p + 1)) {
-      receivedCount++;
-      if (p < workingSet) {
-        workingSetReceived++;
-      }
-    }
-    received.set(first, first + count);
+    int end = first + count;
+    workingSetReceived += (int) (Math.min(end, workingSet) - Math.min(first, workingSet)
+        - received.countIn(first, Math.min(end, workingSet)));
+    received.add(first, end);
     guest.pagesArrived(first, count);
     maybeComplete();
   }
 
   private void discard(int stalePages) {
-    for (int p = received.nextSetBit(0); p >= 0 && p < stalePages;
-        p = received.nextSetBit(p + 1)) {
-      receivedCount--;
-      if (p < workingSet) {
-        workingSetReceived--;
-      }
-    }
-    received.clear(0, stalePages);
+    workingSetReceived -= (int) received.countIn(0, Math.min(stalePages, workingSet));
+    received.remove(0, stalePages);
   }
 
   /** Parses the package in order; device loading suspends it for {@code device-load-time}. */
@@ -361,17 +347,17 @@ final class DestinationQemu implements SocketListener {
 
   /** The fault thread: one REQ_PAGES per missing page, de-duplicated. */
   void pageFault(int page) {
-    if (requested.get(page) || status != MigrationStatus.POSTCOPY_ACTIVE) {
+    if (requested.contains(page) || status != MigrationStatus.POSTCOPY_ACTIVE) {
       return; // already asked, or paused: the vCPU waits
     }
-    requested.set(page);
+    requested.add(page, page + 1);
     endpoint().write(new MigMessage(Wire.REQ_PAGES, Wire.RP_HEADER + 12, 0, page, 1, List.of()),
         null);
   }
 
   /** After a recovery, the blocked vCPU asks again. */
   void reRequest(int page) {
-    requested.clear(page);
+    requested.remove(page, page + 1);
     pageFault(page);
   }
 

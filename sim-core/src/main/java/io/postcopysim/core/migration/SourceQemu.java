@@ -12,7 +12,6 @@ import io.postcopysim.core.net.SocketListener;
 import io.postcopysim.core.net.TcpConnection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -55,7 +54,7 @@ final class SourceQemu implements SocketListener {
   private boolean completing;
 
   // postcopy
-  private BitSet toPush;
+  private PageRanges toPush;
   private boolean packageWritten;
   private boolean committed;
   private boolean eofSent;
@@ -194,9 +193,9 @@ final class SourceQemu implements SocketListener {
     setStatus(MigrationStatus.DEVICE);
     disk.inactivate(HostId.SOURCE, sim.now());
     int stale = dirtyPages();
-    toPush = new BitSet(params.pages());
-    toPush.set(0, stale);
-    toPush.set(neverSentFrom, params.pages());
+    toPush = new PageRanges();
+    toPush.add(0, stale);
+    toPush.add(neverSentFrom, params.pages());
     send(new MigMessage(Wire.POSTCOPY_RAM_DISCARD, Wire.COMMAND_HEADER + 16, stale, 0, stale,
         List.of()), null);
     send(MigMessage.ping(Wire.PING_2), null);
@@ -263,7 +262,7 @@ final class SourceQemu implements SocketListener {
         || status == MigrationStatus.POSTCOPY_RECOVER) {
       return false;
     }
-    int first = toPush.nextSetBit(0);
+    int first = toPush.next(0);
     if (first < 0) {
       if (committed && !eofSent) {
         eofSent = true;
@@ -272,9 +271,9 @@ final class SourceQemu implements SocketListener {
       }
       return false;
     }
-    int end = toPush.nextClearBit(first);
+    int end = toPush.runEnd(first);
     int n = Math.min(end - first, params.chunkPages());
-    toPush.clear(first, first + n);
+    toPush.remove(first, first + n);
     record.pushed(n);
     queue.add(new Outgoing(MigMessage.pages(Wire.RAM, first, n, params.pageBytes()),
         this::paceAfterChunk));
@@ -378,8 +377,8 @@ final class SourceQemu implements SocketListener {
       return;
     }
     int end = first + pages;
-    for (int p = toPush.nextSetBit(first); p >= 0 && p < end; p = toPush.nextSetBit(p + 1)) {
-      toPush.clear(p);
+    for (int p = toPush.next(first); p >= 0 && p < end; p = toPush.next(p + 1)) {
+      toPush.remove(p, p + 1);
       record.requested(1);
       MigMessage page = MigMessage.pages(Wire.RAM_REQUESTED, p, 1, params.pageBytes());
       if (preempt != null) {
@@ -508,10 +507,8 @@ final class SourceQemu implements SocketListener {
   }
 
   /** The destination's received bitmap: re-send whatever it lacks. */
-  void reloadBitmap(BitSet received) {
-    toPush = new BitSet(params.pages());
-    toPush.set(0, params.pages());
-    toPush.andNot(received);
+  void reloadBitmap(PageRanges received) {
+    toPush = received.complement(params.pages());
     eofSent = false;
     send(MigMessage.command(Wire.POSTCOPY_RESUME, 0), null);
   }
