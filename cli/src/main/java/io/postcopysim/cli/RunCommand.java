@@ -130,20 +130,20 @@ final class RunCommand implements Callable<Integer> {
   }
 
   static FaultKind kind(String name) {
-    try {
-      return FaultKind.valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown fault kind '" + name + "' (known: "
-          + Arrays.toString(FaultKind.values()) + ")");
-    }
+    return parse(FaultKind.class, name, "fault kind");
   }
 
   static Outcome outcome(String name) {
+    return parse(Outcome.class, name, "outcome");
+  }
+
+  /** An enum constant by name (any case, '-' for '_'), or a message listing the known ones. */
+  private static <E extends Enum<E>> E parse(Class<E> type, String name, String what) {
     try {
-      return Outcome.valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+      return Enum.valueOf(type, name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown outcome '" + name + "' (known: "
-          + Arrays.toString(Outcome.values()) + ")");
+      throw new IllegalArgumentException("unknown " + what + " '" + name + "' (known: "
+          + Arrays.toString(type.getEnumConstants()) + ")");
     }
   }
 }
