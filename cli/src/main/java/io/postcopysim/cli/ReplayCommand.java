@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.postcopysim.core.kernel.Trace.TraceEvent;
 import io.postcopysim.core.kernel.TraceMode;
 import io.postcopysim.core.migration.MigrationRecord;
+import io.postcopysim.core.migration.Variant;
+import io.postcopysim.core.migration.Variants;
 import io.postcopysim.faults.CaseId;
 import io.postcopysim.faults.CaseResult;
 import io.postcopysim.faults.CaseRunner;
@@ -47,8 +49,11 @@ final class ReplayCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ScenarioArgs.Named n = ScenarioArgs.one(scenario);
-    Study study = n.scenario().study();
     CaseId id = CaseId.parse(caseId);
+    // The case names its variant; it may have come from a run with --variants.
+    Variant variant = Variants.byName(id.variant()).orElseThrow(() -> new IllegalArgumentException(
+        "unknown variant '" + id.variant() + "' in case " + caseId));
+    Study study = n.scenario().withOverrides(List.of(variant), null, null).study();
     GoldenRun golden = GoldenRun.of(study, study.variant(id.variant()));
     golden.point(id.first().point()); // a clear error if the point is not in the run
     CaseRunner.Run run = new CaseRunner(study).run(id, golden, TraceMode.FULL);

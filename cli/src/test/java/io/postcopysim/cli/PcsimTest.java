@@ -70,6 +70,17 @@ class PcsimTest {
   }
 
   @Test
+  void replayTakesTheVariantFromTheCaseEvenWhenTheScenarioDoesNotListIt(@TempDir Path tmp)
+      throws Exception {
+    assertThat(Cli.run("run", "--variants", "PRECOPY", "--faults", "CONNECTION_RESET", "--out",
+        tmp.toString()).code()).isZero();
+    String row = Files.readAllLines(tmp.resolve("cases.csv")).get(1);
+    Cli c = Cli.run("replay", "default", "--case", row.split(",")[0]);
+    assertThat(c.code()).as(c.err()).isZero();
+    assertThat(c.out()).contains("trace hash: " + row.substring(row.lastIndexOf(',') + 1));
+  }
+
+  @Test
   void badInputExitsTwoWithTheReason(@TempDir Path tmp) throws Exception {
     Path bad = tmp.resolve("bad.yaml");
     Files.writeString(bad, "name: bad\nvm:\n  rma: 4GiB\n");
