@@ -34,6 +34,8 @@ final class FaultProxy implements Closeable {
   private volatile Socket toDestination;
   private volatile boolean holdToDestination;
   private volatile boolean holdToSource;
+  private volatile long holdAtOffset = Long.MAX_VALUE;
+  private volatile long forwardedToDestination;
   private final List<Trigger> triggers = new CopyOnWriteArrayList<>();
   private final List<Integer> seenTypes = new CopyOnWriteArrayList<>();
   private final Object gate = new Object();
@@ -66,6 +68,29 @@ final class FaultProxy implements Closeable {
 
   void blackholeToSource() {
     holdToSource = true;
+  }
+
+  /**
+   * Blackholes source-to-destination once {@code bytes} bytes of the main stream have crossed
+   * (counted from the connection's start): a fault at a byte offset.
+   */
+  void blackholeToDestinationAfter(long bytes) {
+    holdAtOffset = bytes;
+  }
+
+  /** Main-stream bytes forwarded so far. */
+  long forwardedToDestination() {
+    return forwardedToDestination;
+  }
+
+  /** Ends every blackhole: held bytes flow again (a partition that heals, or a delay). */
+  void heal() {
+    holdToDestination = false;
+    holdToSource = false;
+    holdAtOffset = Long.MAX_VALUE;
+    synchronized (gate) {
+      gate.notifyAll();
+    }
   }
 
   /** A middlebox reset: RST to both sides at once. */
@@ -140,8 +165,26 @@ final class FaultProxy implements Closeable {
         peer.shutdownOutput(); // FIN follows the data
         return;
       }
-      if (!forward(out, from, toDestination, buf, n)) {
-        return;
+      int off = 0;
+      while (off < n) {
+        int chunk = n - off;
+        if (toDestination) {
+          long room = holdAtOffset - forwardedToDestination;
+          if (room <= 0) {
+            holdToDestination = true; // the offset is reached: the rest waits behind the cut
+            waitWhileHeld(true);
+            continue;
+          }
+          chunk = (int) Math.min(chunk, room);
+        }
+        byte[] part = off == 0 ? buf : java.util.Arrays.copyOfRange(buf, off, off + chunk);
+        if (!forward(out, from, toDestination, part, chunk)) {
+          return;
+        }
+        off += chunk;
+        if (toDestination) {
+          forwardedToDestination += chunk;
+        }
       }
     }
   }

@@ -83,6 +83,20 @@ class FaultProxyTest {
   }
 
   @Test
+  void aCutAtAByteOffsetHoldsTheRestUntilItHeals() throws Exception {
+    try (Pair p = Pair.open()) {
+      p.proxy().blackholeToDestinationAfter(10);
+      p.source().getOutputStream().write("0123456789ABCDEF".getBytes());
+      DataInputStream in = new DataInputStream(p.destination().getInputStream());
+      assertThat(new String(in.readNBytes(10))).isEqualTo("0123456789");
+      assertThatThrownBy(in::readByte).isInstanceOf(SocketTimeoutException.class);
+      assertThat(p.proxy().forwardedToDestination()).isEqualTo(10);
+      p.proxy().heal();
+      assertThat(new String(in.readNBytes(6))).isEqualTo("ABCDEF");
+    }
+  }
+
+  @Test
   void aResetReachesBothSides() throws Exception {
     try (Pair p = Pair.open()) {
       p.proxy().reset();
