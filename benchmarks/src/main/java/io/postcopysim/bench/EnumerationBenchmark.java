@@ -1,5 +1,6 @@
 package io.postcopysim.bench;
 
+import io.postcopysim.core.migration.Migration;
 import io.postcopysim.faults.CaseId;
 import io.postcopysim.faults.CaseResult;
 import io.postcopysim.faults.CaseRunner;
@@ -11,10 +12,14 @@ import io.postcopysim.scenarios.Scenario;
 import io.postcopysim.scenarios.ScenarioLoader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -26,10 +31,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Complete cases per second of the default scenario (every variant and fault kind, single
- * faults) at several guest sizes: each invocation runs the next case of the enumeration, so
- * the mean covers the whole case mix. {@code ram=1GiB} is the baseline the others are compared
- * with: per-case cost should not follow the page count. Run with {@code -prof gc} for the
- * allocation per case.
+ * faults) at several guest sizes, the way the batch runner works: each invocation takes the
+ * next unit of 24 failure points and runs all their cases, either replaying each case's
+ * failure-free prefix ({@code naive}, the reference) or walking the failure-free run once and
+ * forking it at each point ({@code fast}). The "cases" counter is the rate to compare; both
+ * modes give the same results (BatchRunnerTest). Run with {@code -prof gc} for the allocation.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -38,17 +44,31 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class EnumerationBenchmark {
+  static final int UNIT = 24;
+
   @Param({"1GiB", "4GiB", "16GiB", "64GiB"})
   public String ram;
 
-  /** Only "naive" exists so far: every case replays its failure-free prefix. */
-  @Param({"naive"})
+  @Param({"naive", "fast"})
   public String mode;
 
   private CaseRunner runner;
-  private final List<CaseId> cases = new ArrayList<>();
-  private final List<GoldenRun> goldens = new ArrayList<>();
+  /** Units of points: the golden run, then for each point its single-fault cases. */
+  private final List<GoldenRun> unitGolden = new ArrayList<>();
+  private final List<List<List<CaseId>>> units = new ArrayList<>();
   private int next;
+
+  /** Cases run, reported as a rate next to the units. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.OPERATIONS)
+  public static class Cases {
+    public long cases;
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      cases = 0;
+    }
+  }
 
   @Setup
   public void setup() {
@@ -63,9 +83,22 @@ public class EnumerationBenchmark {
     Enumerator en = new Enumerator(study);
     for (var v : study.variants()) {
       GoldenRun g = GoldenRun.of(study, v);
+      Map<Long, List<CaseId>> byPoint = new TreeMap<>();
       for (CaseId id : en.singles(g)) {
-        cases.add(id);
-        goldens.add(g);
+        byPoint.computeIfAbsent(id.first().point(), k -> new ArrayList<>()).add(id);
+      }
+      List<List<CaseId>> unit = new ArrayList<>();
+      for (List<CaseId> point : byPoint.values()) {
+        unit.add(point);
+        if (unit.size() == UNIT) {
+          units.add(unit);
+          unitGolden.add(g);
+          unit = new ArrayList<>();
+        }
+      }
+      if (!unit.isEmpty()) {
+        units.add(unit);
+        unitGolden.add(g);
       }
     }
   }
@@ -76,9 +109,20 @@ public class EnumerationBenchmark {
   }
 
   @Benchmark
-  public CaseResult nextCase() {
-    int i = next;
-    next = (next + 1) % cases.size();
-    return runner.run(cases.get(i), goldens.get(i));
+  public long nextUnit(Cases counter) {
+    int u = next;
+    next = (next + 1) % units.size();
+    GoldenRun g = unitGolden.get(u);
+    long hash = 0;
+    CaseRunner.Walker walker = mode.equals("fast") ? runner.walker(g.variant().name()) : null;
+    for (List<CaseId> point : units.get(u)) {
+      Migration world = walker == null ? null : walker.at(point.get(0).first().point());
+      for (CaseId id : point) {
+        CaseResult r = world == null ? runner.run(id, g) : runner.runFrom(world, id, g);
+        hash ^= r.traceHash();
+        counter.cases++;
+      }
+    }
+    return hash;
   }
 }

@@ -58,6 +58,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--max-faults", description = "1 or 2 faults per case.")
   Integer maxFaults;
 
+  @Option(names = "--naive", description = "Replay every case's failure-free prefix instead of"
+      + " forking the run at each failure point (slower; the same results).")
+  boolean naive;
+
   @Option(names = "--fail-on", split = ",", paramLabel = "OUTCOME",
       description = "Exit 1 if any case ends in one of these outcomes.")
   List<String> failOn;
@@ -91,7 +95,7 @@ final class RunCommand implements Callable<Integer> {
       Files.createDirectories(dir);
       ProgressBar bar = new ProgressBar(err, System.console() != null, s.name());
       Results r = BatchRunner.run(s, new BatchRunner.Options(threads, sh,
-          dir.resolve(CHECKPOINT), bar));
+          dir.resolve(CHECKPOINT), bar, !naive));
       bar.finish();
       ResultsFiles.write(dir, r);
       ResultsFiles.writeAtomically(dir.resolve("report.html"), HtmlReport.render(r, s, n.arg()));

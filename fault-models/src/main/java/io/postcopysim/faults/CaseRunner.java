@@ -29,9 +29,26 @@ public final class CaseRunner {
 
   public Run run(CaseId id, GoldenRun golden, TraceMode mode) {
     Variant variant = study.variant(id.variant());
-    FailurePoint at = golden.point(id.first().point());
     Simulation sim = new Simulation(study.seed(), mode);
     Migration m = new Migration(sim, study.params(), study.tcp(), variant).start();
+    return finish(id, golden, m);
+  }
+
+  /**
+   * The same case, from a fork of {@code world}: the failure-free run (or the case's own run)
+   * stopped between events, at or before the case's first fault. Gives exactly what
+   * {@link #run(CaseId, GoldenRun)} gives, without replaying the prefix.
+   */
+  public CaseResult runFrom(Migration world, CaseId id, GoldenRun golden) {
+    if (world.simulation().processed() > id.first().point()) {
+      throw new IllegalArgumentException("the world is past " + id.first());
+    }
+    return finish(id, golden, world.fork()).result();
+  }
+
+  private Run finish(CaseId id, GoldenRun golden, Migration m) {
+    Simulation sim = m.simulation();
+    FailurePoint at = golden.point(id.first().point());
     long[] firstFaultTime = {Time.NEVER};
     for (Fault f : id.faults()) {
       sim.interceptBefore(f.point(), e -> {
@@ -49,5 +66,31 @@ public final class CaseRunner {
     CaseResult r = new CaseResult(id, kinds, at.index(), at.label(), at.phase(), v.outcome(),
         v.downtimeNanos(), v.detectionNanos(), v.statusMismatch(), sim.trace().hash());
     return new Run(r, m, sim.trace());
+  }
+
+  /** A failure-free run of the case's variant that can be walked forward, point by point. */
+  public Walker walker(String variant) {
+    return new Walker(variant);
+  }
+
+  /** The failure-free world, stopped between events; forks are taken from it. */
+  public final class Walker {
+    private final Migration world;
+
+    private Walker(String variant) {
+      Simulation sim = new Simulation(study.seed(), TraceMode.HASH_ONLY);
+      world = new Migration(sim, study.params(), study.tcp(), study.variant(variant)).start();
+    }
+
+    /** Runs forward until {@code point} events have been processed; returns the world. */
+    public Migration at(long point) {
+      Simulation sim = world.simulation();
+      while (sim.processed() < point) {
+        if (!sim.step()) {
+          throw new IllegalStateException("the failure-free run ended before event " + point);
+        }
+      }
+      return world;
+    }
   }
 }

@@ -44,7 +44,13 @@ public final class BatchRunner {
    * @param shard this run's part, or null for all
    * @param checkpoint file recording finished points, or null
    */
-  public record Options(int threads, Shard shard, Path checkpoint, Progress progress) {
+  public record Options(int threads, Shard shard, Path checkpoint, Progress progress,
+      boolean fork) {
+    /** Forking on (the fast way); {@code fork=false} replays every prefix (the reference). */
+    public Options(int threads, Shard shard, Path checkpoint, Progress progress) {
+      this(threads, shard, checkpoint, progress, true);
+    }
+
     public Options {
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be at least 1");
@@ -57,6 +63,9 @@ public final class BatchRunner {
 
   /** One failure point's work. */
   private record Task(int variant, FailurePoint point, List<CaseId> singles, String key) {}
+
+  /** Failure points per work unit when forking: a walk of the failure-free run each. */
+  static final int FORK_UNIT = 24;
 
   private BatchRunner() {}
 
@@ -89,46 +98,70 @@ public final class BatchRunner {
     List<List<CaseResult>> slots = new ArrayList<>();
     long total = 0;
     AtomicLong finished = new AtomicLong();
+    // Work units: runs of pending points of one variant. With forking, a unit walks the
+    // failure-free run once and forks it at each of its points; naive units are single points.
+    List<List<Integer>> units = new ArrayList<>();
+    List<Integer> unit = new ArrayList<>();
+    int unitSize = options.fork() ? FORK_UNIT : 1;
+    for (int i = 0; i < tasks.size(); i++) {
+      Task t = tasks.get(i);
+      List<CaseResult> previous = done.get(t.key());
+      slots.add(previous);
+      if (previous != null) {
+        finished.addAndGet(previous.size());
+        total += previous.size();
+        continue;
+      }
+      total += t.singles().size() * (study.maxFaults() == 1 ? 1 : 50L); // an estimate
+      if (!unit.isEmpty() && (unit.size() == unitSize
+          || tasks.get(unit.get(0)).variant() != t.variant())) {
+        units.add(unit);
+        unit = new ArrayList<>();
+      }
+      unit.add(i);
+    }
+    if (!unit.isEmpty()) {
+      units.add(unit);
+    }
     ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
       Thread t = new Thread(r, "pcsim-case");
       t.setDaemon(true);
       return t;
     });
-    List<Future<List<CaseResult>>> futures = new ArrayList<>();
+    List<Future<List<List<CaseResult>>>> futures = new ArrayList<>();
     try {
-      for (Task t : tasks) {
-        List<CaseResult> previous = done.get(t.key());
-        if (previous != null) {
-          futures.add(null);
-          slots.add(previous);
-          finished.addAndGet(previous.size());
-          total += previous.size();
-          continue;
-        }
-        slots.add(null);
-        total += t.singles().size() * (study.maxFaults() == 1 ? 1 : 50L); // an estimate
-        GoldenRun g = goldens.get(t.variant());
+      for (List<Integer> u : units) {
+        GoldenRun g = goldens.get(tasks.get(u.get(0)).variant());
         futures.add(pool.submit(() -> {
-          List<CaseResult> rs = runPoint(t, g, enumerator, runner, study.maxFaults());
-          if (checkpoint != null) {
-            checkpoint.record(t.key(), rs);
+          CaseRunner.Walker walker = options.fork() ? runner.walker(g.variant().name()) : null;
+          List<List<CaseResult>> out = new ArrayList<>();
+          for (int i : u) {
+            Task t = tasks.get(i);
+            List<CaseResult> rs = runPoint(t, g, enumerator, runner, study.maxFaults(),
+                walker == null ? null : walker.at(t.point().index()));
+            if (checkpoint != null) {
+              checkpoint.record(t.key(), rs);
+            }
+            finished.addAndGet(rs.size());
+            out.add(rs);
           }
-          finished.addAndGet(rs.size());
-          return rs;
+          return out;
         }));
       }
       long estimate = total;
-      for (int i = 0; i < futures.size(); i++) {
-        Future<List<CaseResult>> f = futures.get(i);
-        if (f != null) {
-          while (true) {
-            try {
-              slots.set(i, f.get(200, java.util.concurrent.TimeUnit.MILLISECONDS));
-              break;
-            } catch (java.util.concurrent.TimeoutException e) {
-              options.progress().update(finished.get(), Math.max(estimate, finished.get()));
-            }
+      for (int f = 0; f < futures.size(); f++) {
+        List<List<CaseResult>> out;
+        while (true) {
+          try {
+            out = futures.get(f).get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            break;
+          } catch (java.util.concurrent.TimeoutException e) {
+            options.progress().update(finished.get(), Math.max(estimate, finished.get()));
           }
+        }
+        List<Integer> u = units.get(f);
+        for (int j = 0; j < u.size(); j++) {
+          slots.set(u.get(j), out.get(j));
         }
         options.progress().update(finished.get(), Math.max(estimate, finished.get()));
       }
@@ -177,11 +210,15 @@ public final class BatchRunner {
         options.shard() == null ? null : options.shard().toString(), variants);
   }
 
+  /**
+   * One failure point's cases. With {@code world} (the failure-free run stopped just before the
+   * point) single faults fork it; without, every case replays its prefix. Both give the same.
+   */
   private static List<CaseResult> runPoint(Task t, GoldenRun g, Enumerator enumerator,
-      CaseRunner runner, int maxFaults) {
+      CaseRunner runner, int maxFaults, io.postcopysim.core.migration.Migration world) {
     List<CaseResult> out = new ArrayList<>();
     for (CaseId single : t.singles()) {
-      CaseResult first = runner.run(single, g);
+      CaseResult first = world == null ? runner.run(single, g) : runner.runFrom(world, single, g);
       out.add(first);
       if (maxFaults == 2) {
         for (Enumerator.Planned p : enumerator.pairs(g, single, true)) {

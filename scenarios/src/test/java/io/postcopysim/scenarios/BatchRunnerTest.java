@@ -39,6 +39,18 @@ class BatchRunnerTest {
   }
 
   @Test
+  void forkingGivesExactlyWhatReplayingEveryPrefixGives() throws Exception {
+    for (int maxFaults : new int[] {1, 2}) {
+      Scenario s = small().withOverrides(null, null, maxFaults);
+      Results naive = BatchRunner.run(s, new BatchRunner.Options(2, null, null, null, false));
+      Results fork = BatchRunner.run(s, new BatchRunner.Options(2, null, null, null, true));
+      assertThat(ResultsFiles.csv(fork)).as("max-faults %d", maxFaults)
+          .isEqualTo(ResultsFiles.csv(naive));
+      assertThat(ResultsFiles.jsonText(fork)).isEqualTo(ResultsFiles.jsonText(naive));
+    }
+  }
+
+  @Test
   void shardsMergeIntoExactlyTheUnshardedResult(@TempDir Path tmp) throws Exception {
     Results full = run(small(), 2, null, null);
     List<Path> dirs = new ArrayList<>();

@@ -24,6 +24,8 @@ import java.util.Arrays;
  */
 public final class EventQueue {
   private static final int BUCKETS = 65;
+  private static final long[] NO_TIMES = new long[0];
+  private static final int[] NO_SLOTS = new int[0];
   private static final byte FREE = 0;
   private static final byte PENDING = 1;
   private static final byte CANCELLED = 2;
@@ -53,13 +55,39 @@ public final class EventQueue {
 
   public EventQueue(int initialCapacity) {
     int capacity = Math.max(4, initialCapacity);
+    // Buckets start empty and grow on first use: most of the 65 are never touched, and a fork
+    // copies only the ones in use.
     for (int b = 0; b < BUCKETS; b++) {
-      bucketTime[b] = new long[8];
-      bucketSlot[b] = new int[8];
+      bucketTime[b] = NO_TIMES;
+      bucketSlot[b] = NO_SLOTS;
     }
     slotState = new byte[capacity];
     slotGeneration = new int[capacity];
     freeSlots = new int[capacity];
+  }
+
+  /** An exact copy: same entries, slots, generations and order (for forking a simulation). */
+  public EventQueue copy() {
+    EventQueue c = new EventQueue(4);
+    for (int b = 0; b < BUCKETS; b++) {
+      int used = bucketSize[b];
+      if (used > 0) {
+        c.bucketTime[b] = Arrays.copyOf(bucketTime[b], used);
+        c.bucketSlot[b] = Arrays.copyOf(bucketSlot[b], used);
+      }
+    }
+    System.arraycopy(bucketSize, 0, c.bucketSize, 0, BUCKETS);
+    c.head0 = head0;
+    c.nonEmpty = nonEmpty;
+    c.last = last;
+    c.slotState = slotState.clone();
+    c.slotGeneration = slotGeneration.clone();
+    c.freeSlots = freeSlots.clone();
+    c.freeCount = freeCount;
+    c.slotCount = slotCount;
+    c.live = live;
+    c.lastPoppedTime = lastPoppedTime;
+    return c;
   }
 
   /** Number of pending (not cancelled, not popped) entries. */
@@ -294,8 +322,9 @@ public final class EventQueue {
   private void append(int b, long time, int slot) {
     int size = bucketSize[b];
     if (size == bucketTime[b].length) {
-      bucketTime[b] = Arrays.copyOf(bucketTime[b], size * 2);
-      bucketSlot[b] = Arrays.copyOf(bucketSlot[b], size * 2);
+      int grown = Math.max(8, size * 2);
+      bucketTime[b] = Arrays.copyOf(bucketTime[b], grown);
+      bucketSlot[b] = Arrays.copyOf(bucketSlot[b], grown);
     }
     bucketTime[b][size] = time;
     bucketSlot[b][size] = slot;

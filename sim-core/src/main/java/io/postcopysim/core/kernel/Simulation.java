@@ -15,7 +15,7 @@ import java.util.Arrays;
  * }</pre>
  */
 public final class Simulation {
-  private final EventQueue queue = new EventQueue(64);
+  private final EventQueue queue;
   private final RngStreams rng;
   private final Trace trace;
 
@@ -38,8 +38,45 @@ public final class Simulation {
   private final EventInfo current = new EventInfo();
 
   public Simulation(long seed, TraceMode mode) {
+    this.queue = new EventQueue(64);
     this.rng = new RngStreams(seed);
     this.trace = new Trace(mode);
+  }
+
+  /**
+   * A fork: the same clock, pending events, counters and trace hash, but no interceptors or
+   * observer. Its events still call the original world's handlers until
+   * {@link #remapHandlers} points them at the copied world's; the model's fork does both.
+   */
+  public Simulation(Simulation o) {
+    this.queue = o.queue.copy();
+    this.rng = o.rng;
+    this.trace = o.trace.copy();
+    this.handlers = o.handlers.clone();
+    this.args = o.args.clone();
+    this.hosts = o.hosts.clone();
+    this.labels = o.labels.clone();
+    this.now = o.now;
+    this.processed = o.processed;
+  }
+
+  /**
+   * Replaces every pending event's handler by its counterpart in {@code map}. A handler missing
+   * from the map belongs to nothing that was copied: the fork would call into the old world, so
+   * it fails loudly instead.
+   */
+  public void remapHandlers(java.util.Map<EventHandler, EventHandler> map) {
+    for (int i = 0; i < handlers.length; i++) {
+      EventHandler h = handlers[i];
+      if (h != null) {
+        EventHandler n = map.get(h);
+        if (n == null) {
+          throw new IllegalStateException("event " + Labels.name(labels[i])
+              + " has a handler the fork does not know: " + h);
+        }
+        handlers[i] = n;
+      }
+    }
   }
 
   public long now() {

@@ -28,6 +28,17 @@ public final class Trace {
     }
   }
 
+  /** A copy that goes on from the same hash (FULL traces keep their events too). */
+  Trace copy() {
+    Trace c = new Trace(TraceMode.HASH_ONLY);
+    c.hash = hash;
+    c.count = count;
+    if (mode == TraceMode.FULL) {
+      throw new IllegalStateException("forking keeps only trace hashes");
+    }
+    return c;
+  }
+
   /** Records the next event; its index is the number of events recorded before it. */
   void record(long time, int host, int label) {
     long h = Hashing.fold(hash, time);

@@ -1,6 +1,7 @@
 package io.postcopysim.core.migration;
 
 import io.postcopysim.core.kernel.EventHandler;
+import io.postcopysim.core.kernel.Fork;
 import io.postcopysim.core.kernel.Labels;
 import io.postcopysim.core.kernel.Simulation;
 import io.postcopysim.core.net.Endpoint;
@@ -27,8 +28,8 @@ final class DestinationQemu implements SocketListener {
   private final SharedDisk disk;
   private final Guest guest;
   private final Migration migration;
-  private final PageRanges received = new PageRanges();
-  private final PageRanges requested = new PageRanges();
+  private PageRanges received = new PageRanges();
+  private PageRanges requested = new PageRanges();
   private final int workingSet;
   private final int loadedLabel = Labels.intern("dst:main:device-state-loaded");
   private final EventHandler loaded = arg -> loaded();
@@ -61,6 +62,37 @@ final class DestinationQemu implements SocketListener {
     this.migration = migration;
     this.workingSet = params.workingSetPages();
     this.autostart = params.destAutostart() == DestAutostart.EARLY_CONT;
+  }
+
+  /** A copy for a forked world. */
+  DestinationQemu(DestinationQemu o, Fork fork, MigrationRecord record, SharedDisk disk,
+      Guest guest, Migration migration) {
+    this.sim = fork.simulation();
+    this.params = o.params;
+    this.variant = o.variant;
+    this.record = record;
+    this.disk = disk;
+    this.guest = guest;
+    this.migration = migration;
+    this.workingSet = o.workingSet;
+    this.received = o.received.copy();
+    this.requested = o.requested.copy();
+    this.backlog.addAll(o.backlog);
+    this.main = fork.get(o.main);
+    this.status = o.status;
+    this.postcopy = o.postcopy;
+    this.returnPathOpen = o.returnPathOpen;
+    this.loading = o.loading;
+    this.packageItems = o.packageItems;
+    this.packageNext = o.packageNext;
+    this.eofSeen = o.eofSeen;
+    this.failLoad = o.failLoad;
+    this.failActivation = o.failActivation;
+    this.diskActive = o.diskActive;
+    this.autostart = o.autostart;
+    this.workingSetReceived = o.workingSetReceived;
+    fork.put(o, this);
+    fork.handler(o.loaded, loaded);
   }
 
   void listen(TcpConnection connection) {

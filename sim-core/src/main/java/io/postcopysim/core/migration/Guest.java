@@ -1,6 +1,8 @@
 package io.postcopysim.core.migration;
 
 import io.postcopysim.core.kernel.EventHandler;
+import io.postcopysim.core.kernel.Fork;
+import io.postcopysim.core.kernel.RngStreams;
 import io.postcopysim.core.kernel.Labels;
 import io.postcopysim.core.kernel.Simulation;
 import io.postcopysim.core.kernel.Time;
@@ -22,6 +24,7 @@ final class Guest {
   private final Simulation sim;
   private final MigrationParams params;
   private final MigrationRecord record;
+  private final RngStreams.ForkableWell rng;
   private final ZipfDistribution access;
   private final int touchLabel = Labels.intern("dst:guest:page-fault");
   private final int drawLabel = Labels.intern("dst:guest:touch");
@@ -36,8 +39,25 @@ final class Guest {
     this.sim = sim;
     this.params = params;
     this.record = record;
-    this.access = new ZipfDistribution(sim.rng().stream("guest.access"),
-        params.workingSetPages(), Math.max(params.accessSkew(), 1e-9));
+    this.rng = sim.rng().stream("guest.access");
+    this.access = new ZipfDistribution(rng, params.workingSetPages(),
+        Math.max(params.accessSkew(), 1e-9));
+  }
+
+  /** A copy for a forked world: the same random state, so it draws the same pages. */
+  Guest(Guest o, Fork fork, MigrationRecord record) {
+    this.sim = fork.simulation();
+    this.params = o.params;
+    this.record = record;
+    this.rng = o.rng.copy();
+    this.access = new ZipfDistribution(rng, params.workingSetPages(),
+        Math.max(params.accessSkew(), 1e-9));
+    this.runningOnDestination = o.runningOnDestination;
+    this.blockedPage = o.blockedPage;
+    this.blockedSince = o.blockedSince;
+    this.pending = o.pending;
+    fork.put(o, this);
+    fork.handler(o.touch, touch);
   }
 
   void attach(DestinationQemu destination) {

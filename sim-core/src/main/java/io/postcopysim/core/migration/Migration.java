@@ -1,5 +1,7 @@
 package io.postcopysim.core.migration;
 
+import io.postcopysim.core.kernel.EventHandler;
+import io.postcopysim.core.kernel.Fork;
 import io.postcopysim.core.kernel.Labels;
 import io.postcopysim.core.kernel.Simulation;
 import io.postcopysim.core.kernel.Time;
@@ -19,13 +21,14 @@ public final class Migration {
   private final TcpParams tcp;
   private final Variant variant;
   private final Network network;
-  private final MigrationRecord record = new MigrationRecord();
+  private final MigrationRecord record;
   private final SharedDisk disk;
   private final Guest guest;
   private final SourceQemu source;
   private final DestinationQemu destination;
   private final Recovery recovery;
   private final int contLabel = Labels.intern("mgmt:cont");
+  private final EventHandler cont = arg -> destination().cont();
   private boolean contSent;
 
   public Migration(Simulation sim, MigrationParams params, TcpParams tcp, Variant variant) {
@@ -34,6 +37,7 @@ public final class Migration {
     this.tcp = tcp;
     this.variant = variant;
     this.network = new Network(sim);
+    this.record = new MigrationRecord();
     this.disk = new SharedDisk(sim, params.diskLocking(), record);
     this.guest = new Guest(sim, params, record);
     this.source = new SourceQemu(sim, params, variant, record, disk, guest, this);
@@ -41,6 +45,38 @@ public final class Migration {
     this.guest.attach(destination);
     this.recovery = new Recovery(sim, params, this);
     network.onHeal(recovery::networkHealed);
+  }
+
+  /** The copy of {@code o}'s world, made by {@link #fork()}. */
+  private Migration(Migration o, Fork fork) {
+    this.sim = fork.simulation();
+    this.params = o.params;
+    this.tcp = o.tcp;
+    this.variant = o.variant;
+    this.network = new Network(o.network, fork);
+    this.record = o.record.copy();
+    this.disk = o.disk.copy(sim, record);
+    this.guest = new Guest(o.guest, fork, record);
+    this.source = new SourceQemu(o.source, fork, record, disk, guest, this);
+    this.destination = new DestinationQemu(o.destination, fork, record, disk, guest, this);
+    this.guest.attach(destination);
+    this.recovery = new Recovery(o.recovery, fork, this);
+    network.onHeal(recovery::networkHealed);
+    this.contSent = o.contSent;
+    fork.handler(o.cont, cont);
+  }
+
+  /**
+   * An independent copy of this world as it stands between two events: same clock, pending
+   * events, random state, sockets, QEMUs and record, so that running the copy gives exactly what
+   * running this one would. Interceptors are not copied. The enumerator forks the failure-free
+   * run at each failure point instead of replaying its prefix for every case.
+   */
+  public Migration fork() {
+    Fork f = new Fork(sim);
+    Migration copy = new Migration(this, f);
+    f.finish();
+    return copy;
   }
 
   /** Connects and issues {@code migrate}; the run itself is the caller's {@code sim.run}. */
@@ -140,7 +176,7 @@ public final class Migration {
     if (params.destAutostart() == DestAutostart.AFTER_DEVICE && !contSent
         && (s == MigrationStatus.POSTCOPY_ACTIVE || s == MigrationStatus.COMPLETED)) {
       contSent = true;
-      sim.schedule(2 * tcp.latencyNanos(), 0, contLabel, arg -> destination.cont(), 0);
+      sim.schedule(2 * tcp.latencyNanos(), 0, contLabel, cont, 0);
     }
   }
 

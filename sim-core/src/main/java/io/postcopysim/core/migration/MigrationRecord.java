@@ -42,6 +42,28 @@ public final class MigrationRecord {
   private long destinationRunAt = Time.NEVER;
   private long pageReadWithoutData = -1;
 
+  MigrationRecord copy() {
+    MigrationRecord c = new MigrationRecord();
+    c.statuses.addAll(statuses);
+    c.runs.addAll(runs);
+    System.arraycopy(runningSince, 0, c.runningSince, 0, runningSince.length);
+    c.lockEvents.addAll(lockEvents);
+    System.arraycopy(detected, 0, c.detected, 0, detected.length);
+    System.arraycopy(status, 0, c.status, 0, status.length);
+    c.faultLatencies = faultLatencies.clone();
+    c.faults = faults;
+    c.pagesPushed = pagesPushed;
+    c.pagesRequested = pagesRequested;
+    c.sourceStoppedAt = sourceStoppedAt;
+    c.destinationWrotePages = destinationWrotePages;
+    System.arraycopy(lockRefused, 0, c.lockRefused, 0, lockRefused.length);
+    System.arraycopy(startedWithoutLock, 0, c.startedWithoutLock, 0, startedWithoutLock.length);
+    c.destinationLoadedAt = destinationLoadedAt;
+    c.destinationRunAt = destinationRunAt;
+    c.pageReadWithoutData = pageReadWithoutData;
+    return c;
+  }
+
   void status(HostId host, MigrationStatus s, long now, long afterEvent) {
     if (status[host.ordinal()] != s) {
       status[host.ordinal()] = s;

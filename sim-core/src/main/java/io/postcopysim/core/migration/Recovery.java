@@ -1,6 +1,7 @@
 package io.postcopysim.core.migration;
 
 import io.postcopysim.core.kernel.EventHandler;
+import io.postcopysim.core.kernel.Fork;
 import io.postcopysim.core.kernel.Labels;
 import io.postcopysim.core.kernel.Simulation;
 import io.postcopysim.core.net.HostId;
@@ -24,6 +25,16 @@ final class Recovery {
     this.sim = sim;
     this.params = params;
     this.migration = migration;
+  }
+
+  /** A copy for a forked world. */
+  Recovery(Recovery o, Fork fork, Migration migration) {
+    this.sim = fork.simulation();
+    this.params = o.params;
+    this.migration = migration;
+    this.pendingAttempt = o.pendingAttempt;
+    this.attempts = o.attempts;
+    fork.handler(o.attempt, attempt);
   }
 
   /** A side paused: recover if the other one is paused too and nothing blocks the path. */

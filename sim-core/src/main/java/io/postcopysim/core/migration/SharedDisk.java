@@ -21,6 +21,14 @@ public final class SharedDisk {
     this.record = record;
   }
 
+  SharedDisk copy(Simulation simulation, MigrationRecord copiedRecord) {
+    SharedDisk c = new SharedDisk(simulation, locking, copiedRecord);
+    c.holder = holder;
+    c.active[0] = active[0];
+    c.active[1] = active[1];
+    return c;
+  }
+
   /** bdrv_activate_all: false when another host holds the write lock. */
   boolean activate(HostId host, long now) {
     if (locking && holder != null && holder != host) {

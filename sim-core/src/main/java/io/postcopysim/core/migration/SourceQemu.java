@@ -1,6 +1,7 @@
 package io.postcopysim.core.migration;
 
 import io.postcopysim.core.kernel.EventHandler;
+import io.postcopysim.core.kernel.Fork;
 import io.postcopysim.core.kernel.Labels;
 import io.postcopysim.core.kernel.Simulation;
 import io.postcopysim.core.kernel.Time;
@@ -10,6 +11,7 @@ import io.postcopysim.core.net.Message;
 import io.postcopysim.core.net.SocketError;
 import io.postcopysim.core.net.SocketListener;
 import io.postcopysim.core.net.TcpConnection;
+import io.postcopysim.core.net.WriteListener;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +21,7 @@ import java.util.List;
  * postcopy push) and {@code source_return_path_thread} (PONG, REQ_PAGES, SHUT).
  * reference/qemu-postcopy-protocol.md §1, §3 and §4 give the order and the failure handling.
  */
-final class SourceQemu implements SocketListener {
+final class SourceQemu implements SocketListener, WriteListener {
   private final Simulation sim;
   private final MigrationParams params;
   private final Variant variant;
@@ -60,7 +62,19 @@ final class SourceQemu implements SocketListener {
   private boolean eofSent;
   private long ping3Timer = -1;
 
-  private record Outgoing(MigMessage message, Runnable afterWritten) {}
+  /** What the migration thread does once a message is in the socket buffer. */
+  private enum After { NOTHING, PRECOPY_STEP, PACKAGE_WRITTEN, PACE, PRECOPY_EOF }
+
+  /** A message to write; immutable, so a forked world can share it. */
+  private record Outgoing(MigMessage message, After after) {}
+
+  /** The token of a blocked write on the preempt channel. */
+  private static final Object PREEMPT_WRITE = new Object() {
+    @Override
+    public String toString() {
+      return "preempt write";
+    }
+  };
 
   SourceQemu(Simulation sim, MigrationParams params, Variant variant, MigrationRecord record,
       SharedDisk disk, Guest guest, Migration migration) {
@@ -71,6 +85,41 @@ final class SourceQemu implements SocketListener {
     this.disk = disk;
     this.guest = guest;
     this.migration = migration;
+  }
+
+  /** A copy for a forked world (between events, so no write is in progress). */
+  SourceQemu(SourceQemu o, Fork fork, MigrationRecord record, SharedDisk disk, Guest guest,
+      Migration migration) {
+    assert !o.pumping : "forked mid-pump";
+    this.sim = fork.simulation();
+    this.params = o.params;
+    this.variant = o.variant;
+    this.record = record;
+    this.disk = disk;
+    this.guest = guest;
+    this.migration = migration;
+    queue.addAll(o.queue);
+    urgent.addAll(o.urgent);
+    preemptQueue.addAll(o.preemptQueue);
+    main = fork.get(o.main);
+    preempt = fork.get(o.preempt);
+    status = o.status;
+    writing = o.writing;
+    pacing = o.pacing;
+    preemptWriting = o.preemptWriting;
+    roundFrom = o.roundFrom;
+    roundTo = o.roundTo;
+    neverSentFrom = o.neverSentFrom;
+    dirtySince = o.dirtySince;
+    completing = o.completing;
+    toPush = o.toPush == null ? null : o.toPush.copy();
+    packageWritten = o.packageWritten;
+    committed = o.committed;
+    eofSent = o.eofSent;
+    ping3Timer = o.ping3Timer;
+    fork.put(o, this);
+    fork.handler(o.ping3Expired, ping3Expired);
+    fork.handler(o.paced, paced);
   }
 
   MigrationStatus status() {
@@ -103,11 +152,11 @@ final class SourceQemu implements SocketListener {
     record.guestStarts(HostId.SOURCE, sim.now(), disk.active(HostId.SOURCE));
     setStatus(MigrationStatus.ACTIVE);
     if (params.returnPath() || variant.postcopy()) {
-      send(MigMessage.command(Wire.OPEN_RETURN_PATH, 0), null);
-      send(MigMessage.ping(Wire.PING_1), null);
+      send(MigMessage.command(Wire.OPEN_RETURN_PATH, 0), After.NOTHING);
+      send(MigMessage.ping(Wire.PING_1), After.NOTHING);
     }
     if (variant.postcopy()) {
-      send(MigMessage.command(Wire.POSTCOPY_ADVISE, 16), null);
+      send(MigMessage.command(Wire.POSTCOPY_ADVISE, 16), After.NOTHING);
     }
     dirtySince = sim.now();
     roundFrom = 0;
@@ -132,7 +181,7 @@ final class SourceQemu implements SocketListener {
         neverSentFrom = to;
       }
       roundFrom = to;
-      send(chunk, this::precopyStep);
+      send(chunk, After.PRECOPY_STEP);
       return;
     }
     int dirty = dirtyPages();
@@ -175,14 +224,10 @@ final class SourceQemu implements SocketListener {
     disk.inactivate(HostId.SOURCE, sim.now());
     for (int from = 0; from < dirty; from += params.chunkPages()) {
       int n = Math.min(params.chunkPages(), dirty - from);
-      send(MigMessage.pages(Wire.RAM, from, n, params.pageBytes()), null);
+      send(MigMessage.pages(Wire.RAM, from, n, params.pageBytes()), After.NOTHING);
     }
-    send(MigMessage.command(Wire.DEVICE_STATE, params.deviceStateBytes()), null);
-    send(MigMessage.command(Wire.VM_EOF, 0), () -> {
-      if (!params.returnPath()) {
-        complete(); // without a return path the source cannot wait for SHUT
-      }
-    });
+    send(MigMessage.command(Wire.DEVICE_STATE, params.deviceStateBytes()), After.NOTHING);
+    send(MigMessage.command(Wire.VM_EOF, 0), After.PRECOPY_EOF);
   }
 
   // ---- postcopy ----
@@ -197,8 +242,8 @@ final class SourceQemu implements SocketListener {
     toPush.add(0, stale);
     toPush.add(neverSentFrom, params.pages());
     send(new MigMessage(Wire.POSTCOPY_RAM_DISCARD, Wire.COMMAND_HEADER + 16, stale, 0, stale,
-        List.of()), null);
-    send(MigMessage.ping(Wire.PING_2), null);
+        List.of()), After.NOTHING);
+    send(MigMessage.ping(Wire.PING_2), After.NOTHING);
     List<MigMessage> items = new ArrayList<>();
     items.add(MigMessage.command(Wire.POSTCOPY_LISTEN, 0));
     items.add(MigMessage.command(Wire.DEVICE_STATE, params.deviceStateBytes()));
@@ -211,7 +256,7 @@ final class SourceQemu implements SocketListener {
     } else {
       items.add(MigMessage.command(Wire.VM_EOF, 0)); // the RFC's package ends with EOF
     }
-    send(MigMessage.packaged(items), this::packageWritten);
+    send(MigMessage.packaged(items), After.PACKAGE_WRITTEN);
   }
 
   /** The package is in the socket buffer: the variant's commit rule applies. */
@@ -227,7 +272,7 @@ final class SourceQemu implements SocketListener {
           HostId.SOURCE.kernelId(), pingTimeoutLabel, ping3Expired, 0);
       default -> { }
     }
-    send(MigMessage.ping(Wire.PING_4), null);
+    send(MigMessage.ping(Wire.PING_4), After.NOTHING);
     pump();
   }
 
@@ -240,7 +285,7 @@ final class SourceQemu implements SocketListener {
       sim.cancel(ping3Timer);
     }
     if (variant.gate() == Variant.Gate.RUN_ACK) {
-      urgent.addFirst(new Outgoing(MigMessage.command(Wire.POSTCOPY_RUN, 0), null));
+      urgent.addFirst(new Outgoing(MigMessage.command(Wire.POSTCOPY_RUN, 0), After.NOTHING));
     }
     setStatus(MigrationStatus.POSTCOPY_ACTIVE);
     pump();
@@ -266,7 +311,7 @@ final class SourceQemu implements SocketListener {
     if (first < 0) {
       if (committed && !eofSent) {
         eofSent = true;
-        queue.add(new Outgoing(MigMessage.command(Wire.VM_EOF, 0), null));
+        queue.add(new Outgoing(MigMessage.command(Wire.VM_EOF, 0), After.NOTHING));
         return true;
       }
       return false;
@@ -276,7 +321,7 @@ final class SourceQemu implements SocketListener {
     toPush.remove(first, first + n);
     record.pushed(n);
     queue.add(new Outgoing(MigMessage.pages(Wire.RAM, first, n, params.pageBytes()),
-        this::paceAfterChunk));
+        After.PACE));
     return true;
   }
 
@@ -291,8 +336,8 @@ final class SourceQemu implements SocketListener {
 
   // ---- the writer: one blocking write at a time, as the migration thread does ----
 
-  private void send(MigMessage message, Runnable afterWritten) {
-    queue.add(new Outgoing(message, afterWritten));
+  private void send(MigMessage message, After after) {
+    queue.add(new Outgoing(message, after));
     pump();
   }
 
@@ -312,7 +357,7 @@ final class SourceQemu implements SocketListener {
           continue;
         }
         writing = true;
-        if (endpoint().write(next.message(), () -> written(next))) {
+        if (endpoint().write(next.message(), this, next)) {
           writing = false;
           afterWritten(next);
         }
@@ -323,15 +368,29 @@ final class SourceQemu implements SocketListener {
   }
 
   /** A blocked write completed (an event of the transport). */
-  private void written(Outgoing w) {
+  @Override
+  public void written(Object token) {
+    if (token == PREEMPT_WRITE) {
+      preemptWritten();
+      return;
+    }
     writing = false;
-    afterWritten(w);
+    afterWritten((Outgoing) token);
     pump();
   }
 
-  private static void afterWritten(Outgoing w) {
-    if (w.afterWritten() != null) {
-      w.afterWritten().run();
+  private void afterWritten(Outgoing w) {
+    switch (w.after()) {
+      case PRECOPY_STEP -> precopyStep();
+      case PACKAGE_WRITTEN -> packageWritten();
+      case PACE -> paceAfterChunk();
+      case PRECOPY_EOF -> {
+        if (!params.returnPath()) {
+          complete(); // without a return path the source cannot wait for SHUT
+        }
+      }
+      case NOTHING -> { }
+      default -> throw new AssertionError(w.after());
     }
   }
 
@@ -364,7 +423,7 @@ final class SourceQemu implements SocketListener {
     } else if (m.kind() == Wire.PRECOPY_LOADED) {
       // Once "go" leaves, the destination may start: the source must never resume after this.
       committed = true;
-      send(MigMessage.command(Wire.PRECOPY_GO, 0), null);
+      send(MigMessage.command(Wire.PRECOPY_GO, 0), After.NOTHING);
     } else if (m.kind() == Wire.RP_RECV_BITMAP) {
       migration.recovery().bitmapReceived();
     } else if (m.kind() == Wire.RESUME_ACK) {
@@ -384,7 +443,7 @@ final class SourceQemu implements SocketListener {
       if (preempt != null) {
         preemptQueue.add(page);
       } else {
-        urgent.add(new Outgoing(page, null));
+        urgent.add(new Outgoing(page, After.NOTHING));
       }
     }
     pump();
@@ -400,7 +459,7 @@ final class SourceQemu implements SocketListener {
     while (out != null && !preemptWriting && !preemptQueue.isEmpty()
         && status == MigrationStatus.POSTCOPY_ACTIVE) {
       preemptWriting = true;
-      if (out.write(preemptQueue.pollFirst(), this::preemptWritten)) {
+      if (out.write(preemptQueue.pollFirst(), this, PREEMPT_WRITE)) {
         preemptWriting = false;
       }
     }
@@ -503,14 +562,14 @@ final class SourceQemu implements SocketListener {
     setStatus(MigrationStatus.POSTCOPY_RECOVER_SETUP);
     setStatus(MigrationStatus.POSTCOPY_RECOVER);
     writing = false;
-    send(MigMessage.command(Wire.RECV_BITMAP, 8), null);
+    send(MigMessage.command(Wire.RECV_BITMAP, 8), After.NOTHING);
   }
 
   /** The destination's received bitmap: re-send whatever it lacks. */
   void reloadBitmap(PageRanges received) {
     toPush = received.complement(params.pages());
     eofSent = false;
-    send(MigMessage.command(Wire.POSTCOPY_RESUME, 0), null);
+    send(MigMessage.command(Wire.POSTCOPY_RESUME, 0), After.NOTHING);
   }
 
   void resumeAcked() {

@@ -1,6 +1,7 @@
 package io.postcopysim.core.net;
 
 import io.postcopysim.core.kernel.EventHandler;
+import io.postcopysim.core.kernel.Fork;
 import io.postcopysim.core.kernel.Labels;
 import io.postcopysim.core.kernel.Simulation;
 import io.postcopysim.core.kernel.Time;
@@ -56,6 +57,32 @@ public final class Endpoint {
     host.attach(this);
   }
 
+  /** A copy for a forked network; {@code connect} and the listener fix-up follow. */
+  Endpoint(Endpoint o, Fork fork, Network network) {
+    this.sim = fork.simulation();
+    this.network = network;
+    this.host = network.host(o.host.id());
+    this.params = o.params;
+    this.finLabel = o.finLabel;
+    this.resetLabel = o.resetLabel;
+    this.keepaliveLabel = o.keepaliveLabel;
+    this.state = o.state;
+    this.reading = o.reading;
+    this.unread.addAll(o.unread);
+    this.unreadBytes = o.unreadBytes;
+    this.finPending = o.finPending;
+    this.errorDelivered = o.errorDelivered;
+    this.lastReceived = o.lastReceived;
+    this.resetInFlight = o.resetInFlight;
+    this.keepaliveHandle = o.keepaliveHandle;
+    this.listener = o.listener;
+    host.attach(this);
+    fork.put(o, this);
+    fork.handler(o.resetArrives, resetArrives);
+    fork.handler(o.keepaliveExpires, keepaliveExpires);
+    fork.later(() -> listener = fork.getOrSame(listener));
+  }
+
   void connect(Endpoint peer, Flow out) {
     this.peer = peer;
     this.out = out;
@@ -76,10 +103,15 @@ public final class Endpoint {
    * application has been (or, being dead, cannot be) told through {@link SocketListener#onError}.
    */
   public boolean write(Message message, Runnable onWritten) {
+    return write(message, onWritten == null ? null : token -> onWritten.run(), null);
+  }
+
+  /** As {@link #write(Message, Runnable)}, telling {@code listener} with {@code token}. */
+  public boolean write(Message message, WriteListener listener, Object token) {
     if (state != SocketState.OPEN) {
       return true;
     }
-    return out.write(message, onWritten);
+    return out.write(message, listener, token);
   }
 
   /** Graceful close of the sending side: FIN after every written byte. */

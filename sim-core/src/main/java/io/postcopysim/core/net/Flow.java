@@ -1,6 +1,7 @@
 package io.postcopysim.core.net;
 
 import io.postcopysim.core.kernel.EventHandler;
+import io.postcopysim.core.kernel.Fork;
 import io.postcopysim.core.kernel.Labels;
 import io.postcopysim.core.kernel.Simulation;
 import io.postcopysim.core.kernel.Time;
@@ -27,7 +28,7 @@ final class Flow {
   private final TcpParams params;
   private final Endpoint sender;
   private final Endpoint receiver;
-  private final SegmentRing segments = new SegmentRing();
+  private final SegmentRing segments;
   private final List<PendingWrite> pendingWrites = new ArrayList<>();
   private final EventHandler deliver = this::deliver;
   private final EventHandler retransmit = arg -> retransmit();
@@ -50,9 +51,45 @@ final class Flow {
   private long giveUpAt = Time.NEVER;
   private long writableHandle = -1;
 
-  private record PendingWrite(long ackedOffsetNeeded, Runnable onWritten) {}
+  private record PendingWrite(long ackedOffsetNeeded, WriteListener listener, Object token) {}
+
+  /** A copy for a forked network, between the copied endpoints. */
+  Flow(Flow o, Fork fork, Network network) {
+    this.sim = fork.simulation();
+    this.network = network;
+    this.params = o.params;
+    this.sender = fork.get(o.sender);
+    this.receiver = fork.get(o.receiver);
+    this.segments = o.segments.copy();
+    this.retransmitLabel = o.retransmitLabel;
+    this.giveUpLabel = o.giveUpLabel;
+    this.writableLabel = o.writableLabel;
+    this.nextSeq = o.nextSeq;
+    this.nextOffset = o.nextOffset;
+    this.ackedOffset = o.ackedOffset;
+    this.inflightBytes = o.inflightBytes;
+    this.wireFree = o.wireFree;
+    this.nextToSend = o.nextToSend;
+    this.writableAt = o.writableAt;
+    this.retransmitHandle = o.retransmitHandle;
+    this.giveUpHandle = o.giveUpHandle;
+    this.giveUpAt = o.giveUpAt;
+    this.writableHandle = o.writableHandle;
+    fork.put(o, this);
+    fork.handler(o.deliver, deliver);
+    fork.handler(o.retransmit, retransmit);
+    fork.handler(o.giveUp, giveUp);
+    fork.handler(o.writable, writable);
+    fork.later(() -> {
+      for (PendingWrite w : o.pendingWrites) {
+        pendingWrites.add(new PendingWrite(w.ackedOffsetNeeded(), fork.get(w.listener()),
+            w.token()));
+      }
+    });
+  }
 
   Flow(Simulation sim, Network network, TcpParams params, Endpoint sender, Endpoint receiver) {
+    this.segments = new SegmentRing();
     this.sim = sim;
     this.network = network;
     this.params = params;
@@ -67,7 +104,7 @@ final class Flow {
   // ---- the sending application ----
 
   /** See {@link Endpoint#write}. */
-  boolean write(Message message, Runnable onWritten) {
+  boolean write(Message message, WriteListener listener, Object token) {
     collectAcked();
     Segment s = new Segment(nextSeq++, message, message.size(), nextOffset);
     nextOffset += s.size;
@@ -77,7 +114,7 @@ final class Flow {
     if (ackedOffset >= needed) {
       return true;
     }
-    pendingWrites.add(new PendingWrite(needed, onWritten));
+    pendingWrites.add(new PendingWrite(needed, listener, token));
     scheduleWriteWakeup();
     return false;
   }
@@ -406,8 +443,8 @@ final class Flow {
         && (first || timeAcked(pendingWrites.get(0).ackedOffsetNeeded()) <= sim.now())) {
       first = false;
       PendingWrite w = pendingWrites.remove(0);
-      if (w.onWritten() != null && sender.canWrite()) {
-        w.onWritten().run();
+      if (w.listener() != null && sender.canWrite()) {
+        w.listener().written(w.token());
       }
     }
     scheduleWriteWakeup();

@@ -19,6 +19,14 @@ public final class Host {
     this.network = network;
   }
 
+  /** A copy for a forked network; its endpoints attach themselves as they are copied. */
+  Host(Host o, Network network) {
+    this.id = o.id;
+    this.network = network;
+    this.machineUp = o.machineUp;
+    this.processAlive = o.processAlive;
+  }
+
   public HostId id() {
     return id;
   }

@@ -1,6 +1,7 @@
 package io.postcopysim.core.net;
 
 import io.postcopysim.core.kernel.EventHandler;
+import io.postcopysim.core.kernel.Fork;
 import io.postcopysim.core.kernel.Labels;
 import io.postcopysim.core.kernel.Simulation;
 import io.postcopysim.core.kernel.Time;
@@ -27,6 +28,25 @@ public final class Network {
     this.sim = sim;
     for (HostId id : HostId.values()) {
       hosts[id.ordinal()] = new Host(id, this);
+    }
+  }
+
+  /**
+   * A copy for a forked world: hosts, connections and partition state. Heal listeners are not
+   * copied: whoever listened registers its own copy again.
+   */
+  public Network(Network o, Fork fork) {
+    this.sim = fork.simulation();
+    for (HostId id : HostId.values()) {
+      hosts[id.ordinal()] = new Host(o.hosts[id.ordinal()], this);
+    }
+    blockedFrom[0] = o.blockedFrom[0];
+    blockedFrom[1] = o.blockedFrom[1];
+    healHandle = o.healHandle;
+    fork.put(o, this);
+    fork.handler(o.heals, heals);
+    for (TcpConnection c : o.connections) {
+      connections.add(new TcpConnection(c, fork, this));
     }
   }
 

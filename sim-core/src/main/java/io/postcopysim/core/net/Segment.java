@@ -37,6 +37,18 @@ final class Segment {
     this.startOffset = startOffset;
   }
 
+  Segment copy() {
+    Segment c = new Segment(seq, message, size, startOffset);
+    c.state = state;
+    c.firstTx = firstTx;
+    c.txStart = txStart;
+    c.arrival = arrival;
+    c.ackAt = ackAt;
+    c.deliveryHandle = deliveryHandle;
+    c.delivered = delivered;
+    return c;
+  }
+
   boolean isFin() {
     return message == null;
   }

@@ -9,6 +9,15 @@ final class SegmentRing {
   private int head;
   private int size;
 
+  /** A ring of copies of these segments, in order. */
+  SegmentRing copy() {
+    SegmentRing c = new SegmentRing();
+    for (int i = 0; i < size; i++) {
+      c.addLast(get(i).copy());
+    }
+    return c;
+  }
+
   int size() {
     return size;
   }

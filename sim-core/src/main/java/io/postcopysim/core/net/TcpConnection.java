@@ -1,5 +1,6 @@
 package io.postcopysim.core.net;
 
+import io.postcopysim.core.kernel.Fork;
 import io.postcopysim.core.kernel.Simulation;
 
 /**
@@ -25,6 +26,20 @@ public final class TcpConnection {
     toSource = new Flow(sim, network, params, atDestination, atSource);
     atSource.connect(atDestination, toDestination);
     atDestination.connect(atSource, toSource);
+  }
+
+  /** A copy for a forked network. */
+  TcpConnection(TcpConnection o, Fork fork, Network network) {
+    this.sim = fork.simulation();
+    this.params = o.params;
+    this.name = o.name;
+    atSource = new Endpoint(o.atSource, fork, network);
+    atDestination = new Endpoint(o.atDestination, fork, network);
+    toDestination = new Flow(o.toDestination, fork, network);
+    toSource = new Flow(o.toSource, fork, network);
+    atSource.connect(atDestination, toDestination);
+    atDestination.connect(atSource, toSource);
+    fork.put(o, this);
   }
 
   public String name() {

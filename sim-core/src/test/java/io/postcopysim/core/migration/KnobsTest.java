@@ -6,6 +6,7 @@ import io.postcopysim.core.kernel.Time;
 import io.postcopysim.core.kernel.Trace.TraceEvent;
 import io.postcopysim.core.net.HostId;
 import io.postcopysim.core.net.TcpParams;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The knobs every variant honours: dest-autostart, return-path, postcopy-preempt. */
@@ -81,13 +82,24 @@ class KnobsTest {
 
   @Test
   void preemptChannelTakesRequestedPagesPastTheBulkStream() {
-    MigrationResult plain = new Golden(new Variants.Legacy()).migration.result();
-    MigrationResult preempt = new Golden(new Variants.Legacy(),
-        defaults().postcopyPreempt(true).build()).migration.result();
-    assertThat(preempt.migrated()).isTrue();
-    // Without preempt a fault waits behind the 64 MiB chunk being written (up to 53.7 ms);
-    // with it, REQ_PAGES there and one page back on an idle connection: about 2 x 250 us.
-    assertThat(preempt.faultLatencyP50()).isLessThan(Time.millis(2));
-    assertThat(plain.faultLatencyP50()).isGreaterThan(preempt.faultLatencyP50() * 4);
+    // Switch to postcopy after 50 ms, so most of the working set is still on the source and
+    // the guest's faults ask for pages far from the push cursor.
+    MigrationParams p = defaults().precopyNanos(Time.millis(50)).build();
+    Golden plain = new Golden(new Variants.Legacy(), p);
+    Golden preempt = new Golden(new Variants.Legacy(), p.toBuilder().postcopyPreempt(true)
+        .build());
+    assertThat(preempt.migration.result().migrated()).isTrue();
+    // With preempt a requested page leaves at once on its own connection: it lands one
+    // latency (250 us) plus a page's time after the source read the request.
+    List<TraceEvent> served = preempt.all("dst:recv:RAM_REQUESTED");
+    assertThat(served).hasSizeGreaterThanOrEqualTo(5);
+    for (TraceEvent page : served) {
+      TraceEvent request = preempt.all("src:recv:MIG_RP_MSG_REQ_PAGES").stream()
+          .filter(r -> r.index() < page.index()).reduce((a, b) -> b).orElseThrow();
+      assertThat(page.time() - request.time()).isBetween(Time.micros(250), Time.micros(300));
+    }
+    // Without it the page queues behind the 64 MiB chunk being written (up to 53.7 ms).
+    assertThat(plain.migration.result().faultLatencyP50())
+        .isGreaterThan(4 * preempt.migration.result().faultLatencyP50());
   }
 }
