@@ -15,7 +15,7 @@ final class ProgressBar implements BatchRunner.Progress {
   private final long start = System.nanoTime();
   private long lastPrint;
   private boolean printed;
-  private long lastDone = -1;
+  private long lastDone;
 
   ProgressBar(PrintWriter err, boolean terminal, String label) {
     this.err = err;
@@ -26,20 +26,23 @@ final class ProgressBar implements BatchRunner.Progress {
   @Override
   public synchronized void update(long done, long total) {
     long now = System.nanoTime();
-    long elapsed = now - start;
-    if (done == lastDone || elapsed < 1_000_000_000L || now - lastPrint < (terminal ? 100_000_000L : 5_000_000_000L)
-        && done < total) {
+    lastDone = done;
+    if (now - start < 1_000_000_000L
+        || now - lastPrint < (terminal ? 100_000_000L : 5_000_000_000L)) {
       return;
     }
+    print(now, done, total);
+  }
+
+  private void print(long now, long done, long total) {
     lastPrint = now;
-    lastDone = done;
-    double rate = done / (elapsed / 1e9);
-    long eta = rate > 0 ? Math.round((total - done) / rate) : 0;
+    double rate = done / ((now - start) / 1e9);
+    long eta = rate > 0 ? Math.round(Math.max(0, total - done) / rate) : 0;
     String line = String.format(Locale.ROOT, "%s %d/%d cases  %.0f/s  ETA %ds", label, done,
         total, rate, eta);
     if (terminal) {
       int width = 30;
-      int filled = total == 0 ? width : (int) (width * done / Math.max(1, total));
+      int filled = total == 0 ? width : (int) Math.min(width, width * done / Math.max(1, total));
       err.print("\r[" + "#".repeat(filled) + ".".repeat(width - filled) + "] " + line);
     } else {
       err.println(line);
@@ -48,10 +51,14 @@ final class ProgressBar implements BatchRunner.Progress {
     printed = true;
   }
 
-  void finish() {
-    if (printed && terminal) {
-      err.println();
-      err.flush();
+  /** The last line, once, for runs that showed progress at all. */
+  synchronized void finish() {
+    if (printed) {
+      print(System.nanoTime(), lastDone, lastDone);
+      if (terminal) {
+        err.println();
+        err.flush();
+      }
     }
   }
 }

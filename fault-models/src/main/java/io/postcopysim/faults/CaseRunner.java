@@ -6,6 +6,8 @@ import io.postcopysim.core.kernel.Trace;
 import io.postcopysim.core.kernel.TraceMode;
 import io.postcopysim.core.migration.Migration;
 import io.postcopysim.core.migration.Variant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -47,10 +49,21 @@ public final class CaseRunner {
   }
 
   private Run finish(CaseId id, GoldenRun golden, Migration m) {
+    return finish(id, golden, m, Time.NEVER);
+  }
+
+  /**
+   * Injects the case's faults that are still ahead of {@code m} (those already struck are in
+   * its state, at {@code struckAt}), runs to the horizon and judges.
+   */
+  private Run finish(CaseId id, GoldenRun golden, Migration m, long struckAt) {
     Simulation sim = m.simulation();
     FailurePoint at = golden.point(id.first().point());
-    long[] firstFaultTime = {Time.NEVER};
+    long[] firstFaultTime = {struckAt};
     for (Fault f : id.faults()) {
+      if (f.point() < sim.processed()) {
+        continue; // struck before the fork
+      }
       sim.interceptBefore(f.point(), e -> {
         if (firstFaultTime[0] == Time.NEVER) {
           firstFaultTime[0] = e.time();
@@ -66,6 +79,66 @@ public final class CaseRunner {
     CaseResult r = new CaseResult(id, kinds, at.index(), at.label(), at.phase(), v.outcome(),
         v.downtimeNanos(), v.detectionNanos(), v.statusMismatch(), sim.trace().hash());
     return new Run(r, m, sim.trace());
+  }
+
+  /**
+   * The double-fault cases that extend {@code single}, as {@link Enumerator#pairs} plans them
+   * (same order, same pruning), run by forking: the single case's own run is walked once, and
+   * at each later event it is forked for every second fault that would change something there.
+   *
+   * @param world the failure-free run stopped just before the single case's point
+   * @param singleResult the single case's result, which pruned pairs take
+   */
+  public List<CaseResult> pairsFrom(Migration world, CaseId single, CaseResult singleResult,
+      GoldenRun golden, List<FaultKind> kinds) {
+    Fault first = single.first();
+    Migration walk = world.fork();
+    Simulation sim = walk.simulation();
+    long[] struckAt = {Time.NEVER};
+    sim.interceptBefore(first.point(), e -> {
+      struckAt[0] = e.time();
+      first.kind().inject(walk, study.partitionHealNanos());
+      return true;
+    });
+    boolean[][] noOp = new boolean[1][];
+    sim.observeEach(e -> {
+      noOp[0] = new boolean[kinds.size()];
+      for (int i = 0; i < kinds.size(); i++) {
+        noOp[0][i] = kinds.get(i).noOp(walk, study.partitionHealNanos());
+      }
+      return true;
+    });
+    List<CaseResult> out = new ArrayList<>();
+    while (true) {
+      long q = sim.processed();
+      if (sim.pending() == 0 || sim.nextTime() > study.horizonNanos()) {
+        break; // the single case's run is over: no later event to strike before
+      }
+      Migration template = walk.fork(); // before event q, fault 1 not yet struck if q == k
+      noOp[0] = null;
+      // As sim.run(horizon) would: pop (lazily cancelled entries too) until event q is done.
+      while (sim.processed() == q && sim.pending() > 0
+          && sim.nextTime() <= study.horizonNanos()) {
+        sim.step();
+      }
+      if (noOp[0] == null) {
+        break;
+      }
+      for (int i = 0; i < kinds.size(); i++) {
+        FaultKind k = kinds.get(i);
+        if (q == first.point() && k.ordinal() <= first.kind().ordinal()) {
+          continue;
+        }
+        CaseId pair = single.then(k, q);
+        out.add(noOp[0][i] ? singleResult.as(pair)
+            : finish(pair, golden, template.fork(), q == first.point() ? Time.NEVER
+                : struckAt[0]).result());
+      }
+      if (sim.processed() == q) {
+        break;
+      }
+    }
+    return out;
   }
 
   /** A failure-free run of the case's variant that can be walked forward, point by point. */

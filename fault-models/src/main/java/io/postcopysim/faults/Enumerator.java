@@ -34,7 +34,7 @@ public final class Enumerator {
   }
 
   /** The study's kinds in declaration order: case order never depends on how a file lists them. */
-  private List<FaultKind> kindsInOrder() {
+  public List<FaultKind> kindsInOrder() {
     return java.util.Arrays.stream(FaultKind.values()).filter(study.kinds()::contains).toList();
   }
 

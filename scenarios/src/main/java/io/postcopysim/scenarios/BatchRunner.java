@@ -220,7 +220,9 @@ public final class BatchRunner {
     for (CaseId single : t.singles()) {
       CaseResult first = world == null ? runner.run(single, g) : runner.runFrom(world, single, g);
       out.add(first);
-      if (maxFaults == 2) {
+      if (maxFaults == 2 && world != null) {
+        out.addAll(runner.pairsFrom(world, single, first, g, enumerator.kindsInOrder()));
+      } else if (maxFaults == 2) {
         for (Enumerator.Planned p : enumerator.pairs(g, single, true)) {
           out.add(p.pruned() ? first.as(p.id()) : runner.run(p.id(), g));
         }

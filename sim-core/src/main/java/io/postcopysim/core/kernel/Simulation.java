@@ -96,6 +96,11 @@ public final class Simulation {
     return processed;
   }
 
+  /** Time of the next pending event, or {@link Long#MAX_VALUE} when none is pending. */
+  public long nextTime() {
+    return queue.peekTime();
+  }
+
   /** Pending events (cancelled timers excluded). */
   public int pending() {
     return queue.size();
