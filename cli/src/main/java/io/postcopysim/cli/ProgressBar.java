@@ -12,7 +12,7 @@ final class ProgressBar implements BatchRunner.Progress {
   private final PrintWriter err;
   private final boolean terminal;
   private final String label;
-  private final long start = System.nanoTime();
+  private final long start = System.nanoTime(); // wall-clock-ok
   private long lastPrint;
   private boolean printed;
   private long lastDone;
@@ -25,7 +25,7 @@ final class ProgressBar implements BatchRunner.Progress {
 
   @Override
   public synchronized void update(long done, long total) {
-    long now = System.nanoTime();
+    long now = System.nanoTime(); // wall-clock-ok
     lastDone = done;
     if (now - start < 1_000_000_000L
         || now - lastPrint < (terminal ? 100_000_000L : 5_000_000_000L)) {
@@ -54,7 +54,7 @@ final class ProgressBar implements BatchRunner.Progress {
   /** The last line, once, for runs that showed progress at all. */
   synchronized void finish() {
     if (printed) {
-      print(System.nanoTime(), lastDone, lastDone);
+      print(System.nanoTime(), lastDone, lastDone); // wall-clock-ok
       if (terminal) {
         err.println();
         err.flush();

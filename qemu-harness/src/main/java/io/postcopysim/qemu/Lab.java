@@ -86,9 +86,9 @@ final class Lab implements Closeable {
   /** Polls until the condition holds; fails the experiment after the timeout. */
   static void await(String what, long timeoutMillis, BooleanSupplier condition)
       throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
+    long deadline = System.currentTimeMillis() + timeoutMillis; // wall-clock-ok
     while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
+      if (System.currentTimeMillis() > deadline) { // wall-clock-ok
         throw new IllegalStateException("timed out waiting for " + what);
       }
       Thread.sleep(5);

@@ -34,14 +34,14 @@ final class Qmp implements Closeable {
 
   /** Connects, retrying while QEMU creates the socket. */
   static Qmp connect(Path socket, long timeoutMillis) throws IOException, InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
+    long deadline = System.currentTimeMillis() + timeoutMillis; // wall-clock-ok
     while (true) {
       try {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         ch.connect(UnixDomainSocketAddress.of(socket));
         return new Qmp(ch);
       } catch (IOException e) {
-        if (System.currentTimeMillis() > deadline) {
+        if (System.currentTimeMillis() > deadline) { // wall-clock-ok
           throw new IOException("no QMP on " + socket + ": " + e.getMessage(), e);
         }
         Thread.sleep(20);

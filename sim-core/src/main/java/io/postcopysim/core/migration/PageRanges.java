@@ -140,30 +140,32 @@ final class PageRanges {
       size -= ends[i] - starts[i];
     }
     // What survives: a left piece [keepStart, from) and a right piece [to, keepEnd).
-    int[] s = new int[2];
-    int[] e = new int[2];
-    int k = 0;
-    if (keepStart < from) {
-      s[k] = keepStart;
-      e[k++] = from;
+    boolean left = keepStart < from;
+    boolean right = keepEnd > to;
+    int k = (left ? 1 : 0) + (right ? 1 : 0);
+    open(first, last, k);
+    int at = first;
+    if (left) {
+      starts[at] = keepStart;
+      ends[at++] = from;
+      size += from - keepStart;
     }
-    if (keepEnd > to) {
-      s[k] = to;
-      e[k++] = keepEnd;
-    }
-    splice(first, last, s, e, k);
-    for (int i = 0; i < k; i++) {
-      size += e[i] - s[i];
+    if (right) {
+      starts[at] = to;
+      ends[at] = keepEnd;
+      size += keepEnd - to;
     }
     return before - size;
   }
 
   private void replace(int first, int last, int start, int end) {
-    splice(first, last, new int[] {start}, new int[] {end}, 1);
+    open(first, last, 1);
+    starts[first] = start;
+    ends[first] = end;
   }
 
-  /** Replaces runs [first, last) by {@code k} runs. */
-  private void splice(int first, int last, int[] s, int[] e, int k) {
+  /** Makes room for {@code k} runs in place of runs [first, last); no allocation once grown. */
+  private void open(int first, int last, int k) {
     int newRuns = runs - (last - first) + k;
     if (newRuns > starts.length) {
       int cap = Math.max(newRuns, starts.length * 2);
@@ -172,8 +174,6 @@ final class PageRanges {
     }
     System.arraycopy(starts, last, starts, first + k, runs - last);
     System.arraycopy(ends, last, ends, first + k, runs - last);
-    System.arraycopy(s, 0, starts, first, k);
-    System.arraycopy(e, 0, ends, first, k);
     runs = newRuns;
   }
 
