@@ -219,6 +219,30 @@ class SeedClaimsTest {
   }
 
   @Test
+  void ackAfterActivateBuysActivationSafetyWithAWiderWindowUnderReturnPathCuts() {
+    // Taking the lock before the ack means a lost ack leaves the lock on the destination: the
+    // source falls back but is refused the lock, and the VM stays stopped on both sides.
+    Explored setup = Explored.of("POSTCOPY_SETUP", true);
+    Explored ack = Explored.of("ACK_AFTER_ACTIVATE", true);
+    Set<String> stuckInSetup = setup.where(r -> r.outcome() == Outcome.STUCK_PAUSED).stream()
+        .map(r -> r.id().first().toString()).collect(Collectors.toSet());
+    List<CaseResult> onlyWithAck = ack.where(r -> r.outcome() == Outcome.STUCK_PAUSED
+        && r.id().first().kind() != DEST_ACTIVATE_ERROR
+        && !stuckInSetup.contains(r.id().first().toString()));
+    assertThat(onlyWithAck).isNotEmpty();
+    for (CaseResult r : onlyWithAck) {
+      assertThat(r.id().first().kind()).as(r.id().toString())
+          .isIn(PARTITION, PARTITION_TO_SOURCE, CONNECTION_RESET);
+      Migration m = ack.rerun(r);
+      assertThat(m.record().lockRefused(HostId.SOURCE)).as(r.id().toString()).isTrue();
+      assertThat(m.status(HostId.SOURCE)).isEqualTo(MigrationStatus.FAILED);
+      assertThat(m.record().everRan(HostId.DESTINATION)).isFalse();
+    }
+    assertThat(window("ACK_AFTER_ACTIVATE", PARTITION_TO_SOURCE))
+        .isGreaterThan(window("POSTCOPY_SETUP", PARTITION_TO_SOURCE) + Time.millis(40));
+  }
+
+  @Test
   void theVmIsLostOnlyWhereTheDestinationRanOrTheSourceDiedWithTheOnlyCopy() {
     for (var v : Variants.all()) {
       Explored e = Explored.of(v.name(), true);
