@@ -126,7 +126,7 @@ public final class CaseRunner {
       }
       for (int i = 0; i < kinds.size(); i++) {
         FaultKind k = kinds.get(i);
-        if (q == first.point() && k.ordinal() <= first.kind().ordinal()) {
+        if (!Enumerator.secondMayStrike(first, k, q)) {
           continue;
         }
         CaseId pair = single.then(k, q);

@@ -33,6 +33,16 @@ public final class Enumerator {
     }
   }
 
+  /**
+   * Whether a second fault of {@code kind} before event {@code point} extends a case whose
+   * first fault is {@code first}: later events, or the same event with a later kind, so each
+   * unordered pair is enumerated once.
+   */
+  static boolean secondMayStrike(Fault first, FaultKind kind, long point) {
+    return point > first.point()
+        || point == first.point() && kind.ordinal() > first.kind().ordinal();
+  }
+
   /** The study's kinds in declaration order: case order never depends on how a file lists them. */
   public List<FaultKind> kindsInOrder() {
     return java.util.Arrays.stream(FaultKind.values()).filter(study.kinds()::contains).toList();
@@ -74,7 +84,7 @@ public final class Enumerator {
         return true;
       }
       for (FaultKind k : kinds) {
-        if (e.index() == first.point() && k.ordinal() <= first.kind().ordinal()) {
+        if (!secondMayStrike(first, k, e.index())) {
           continue;
         }
         CaseId pair = single.then(k, e.index());

@@ -1,6 +1,5 @@
 package io.postcopysim.core.kernel;
 
-import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well512a;
 
 /**
