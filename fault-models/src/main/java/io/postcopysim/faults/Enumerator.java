@@ -35,8 +35,8 @@ public final class Enumerator {
 
   /**
    * Whether a second fault of {@code kind} before event {@code point} extends a case whose
-   * first fault is {@code first}: later events, or the same event with a later kind, so each
-   * unordered pair is enumerated once.
+   * first fault is {@code first}: any later event, or the same event with a later kind (two
+   * faults striking before one event are counted once, in kind order).
    */
   static boolean secondMayStrike(Fault first, FaultKind kind, long point) {
     return point > first.point()
