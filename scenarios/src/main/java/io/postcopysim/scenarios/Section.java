@@ -154,7 +154,14 @@ final class Section {
   /** A name among {@code allowed} (case-insensitive, '-' for '_'), suggesting the closest. */
   String choice(String key, String fallback, List<String> allowed) {
     Scalar s = scalar(key, "one of " + allowed);
-    return s == null ? fallback : pick(s, key, s.text(), allowed);
+    if (s == null) {
+      return fallback;
+    }
+    // YAML 1.1 reads a bare off/on/no/yes as a boolean: give the word back when it is allowed.
+    if (s.value() instanceof Boolean b && allowed.contains(b ? "on" : "off")) {
+      return b ? "on" : "off";
+    }
+    return pick(s, key, s.text(), allowed);
   }
 
   private String pick(Node at, String key, String given, List<String> allowed) {

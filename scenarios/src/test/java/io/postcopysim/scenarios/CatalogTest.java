@@ -53,4 +53,13 @@ class CatalogTest {
       assertThat(again.name()).isEqualTo(n);
     }
   }
+
+  @Test
+  void aBareOffIsTheWordNotABoolean() {
+    // YAML 1.1 reads "off" as false; dest-autostart: off must still mean off.
+    Scenario s = ScenarioLoader.parse("migration: {dest-autostart: off}\n", "off.yaml");
+    assertThat(s.study().params().destAutostart())
+        .isEqualTo(io.postcopysim.core.migration.DestAutostart.OFF);
+    assertThat(s.resolved().toString()).contains("dest-autostart=off");
+  }
 }

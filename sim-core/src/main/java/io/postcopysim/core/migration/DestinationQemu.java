@@ -320,8 +320,9 @@ final class DestinationQemu implements SocketListener {
       return;
     }
     autostart = true;
+    // After RUN in postcopy, or once a precopy ending completed (postcopy advised or not).
     if (postcopy == PostcopyState.RUNNING || postcopy == PostcopyState.END
-        || postcopy == PostcopyState.NONE && status == MigrationStatus.COMPLETED) {
+        || status == MigrationStatus.COMPLETED) {
       startGuest();
     }
   }

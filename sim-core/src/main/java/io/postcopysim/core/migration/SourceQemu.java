@@ -122,6 +122,14 @@ final class SourceQemu implements SocketListener, WriteListener {
     fork.handler(o.paced, paced);
   }
 
+  /**
+   * Whether the return path is opened: when asked for, and always when the protocol cannot work
+   * without it (postcopy, as QEMU does; PRECOPY_ACK's "loaded" travels on it).
+   */
+  private boolean returnPath() {
+    return params.returnPath() || variant.postcopy() || variant.precopyHandshake();
+  }
+
   MigrationStatus status() {
     return status;
   }
@@ -151,7 +159,7 @@ final class SourceQemu implements SocketListener, WriteListener {
     disk.activate(HostId.SOURCE, sim.now());
     record.guestStarts(HostId.SOURCE, sim.now(), disk.active(HostId.SOURCE));
     setStatus(MigrationStatus.ACTIVE);
-    if (params.returnPath() || variant.postcopy()) {
+    if (returnPath()) {
       send(MigMessage.command(Wire.OPEN_RETURN_PATH, 0), After.NOTHING);
       send(MigMessage.ping(Wire.PING_1), After.NOTHING);
     }
@@ -385,7 +393,7 @@ final class SourceQemu implements SocketListener, WriteListener {
       case PACKAGE_WRITTEN -> packageWritten();
       case PACE -> paceAfterChunk();
       case PRECOPY_EOF -> {
-        if (!params.returnPath()) {
+        if (!returnPath()) {
           complete(); // without a return path the source cannot wait for SHUT
         }
       }

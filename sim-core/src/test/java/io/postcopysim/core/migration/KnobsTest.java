@@ -50,6 +50,17 @@ class KnobsTest {
   }
 
   @Test
+  void afterDeviceStartsAPostcopyVariantThatConvergedInPrecopy() {
+    // 512 MiB converge long before migrate-start-postcopy: a precopy ending, then cont.
+    MigrationParams p = defaults().ramBytes(512L << 20).workingSetBytes(256L << 20)
+        .destAutostart(DestAutostart.AFTER_DEVICE).build();
+    Golden g = new Golden(new Variants.PostcopySetup(), p);
+    assertThat(g.record().destinationStartedAt())
+        .isEqualTo(g.statusAt(HostId.SOURCE, MigrationStatus.COMPLETED) + MGMT_ROUND_TRIP);
+    assertThat(g.migration.result().migrated()).isTrue();
+  }
+
+  @Test
   void afterDeviceMakesALostShutSafeInPrecopy() {
     MigrationParams p = defaults().destAutostart(DestAutostart.AFTER_DEVICE).build();
     Golden g = new Golden(new Variants.Precopy(), p);
@@ -69,6 +80,13 @@ class KnobsTest {
     assertThat(g.events).noneMatch(e -> e.label().startsWith("src:recv:MIG_RP_"));
     assertThat(g.statusAt(HostId.SOURCE, MigrationStatus.COMPLETED))
         .isLessThan(g.first("dst:recv:QEMU_VM_EOF").time());
+    assertThat(g.migration.result().migrated()).isTrue();
+  }
+
+  @Test
+  void precopyAckOpensTheReturnPathItsHandshakeNeeds() {
+    Golden g = new Golden(new Variants.PrecopyAck(), defaults().returnPath(false).build());
+    assertThat(g.all("src:recv:MIG_RP_MSG_PRECOPY_LOADED")).hasSize(1);
     assertThat(g.migration.result().migrated()).isTrue();
   }
 

@@ -1,0 +1,77 @@
+package io.postcopysim.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.postcopysim.core.kernel.Time;
+import io.postcopysim.core.migration.DestAutostart;
+import io.postcopysim.core.migration.MigrationParams;
+import io.postcopysim.core.migration.MigrationStatus;
+import io.postcopysim.core.migration.Variant;
+import io.postcopysim.core.migration.Variants;
+import io.postcopysim.core.net.TcpParams;
+import java.util.List;
+import java.util.Set;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+
+/**
+ * VOPR-style: random setups (sizes, network, knobs, timeouts, heal times), every variant,
+ * every fault kind at every point. Whatever the protocol does, the model must not break its
+ * own invariants (the oracle throws with the case ID), every failure-free migration must
+ * complete, and with a guest that autostarts it must end up migrated. jqwik prints the seed
+ * of a failing setup.
+ */
+class RandomScenarioProperties {
+  @Property(tries = 60)
+  void anySetupRunsEveryCaseWithinTheModelsInvariants(
+      @ForAll @IntRange(min = 0, max = 3) int ram,
+      @ForAll @IntRange(min = 0, max = 2) int bandwidth,
+      @ForAll @IntRange(min = 0, max = 3) int latency,
+      @ForAll @IntRange(min = 0, max = 2) int autostart,
+      @ForAll boolean locking,
+      @ForAll boolean preempt,
+      @ForAll boolean returnPath,
+      @ForAll boolean recovery,
+      @ForAll boolean keepalive,
+      @ForAll @IntRange(min = 0, max = 3) int heal,
+      @ForAll @IntRange(min = 0, max = 2) int precopy,
+      @ForAll @LongRange(min = 1, max = 1000) long seed) {
+    long ramBytes = (256L << 20) << ram; // 256 MiB .. 2 GiB
+    MigrationParams p = MigrationParams.defaults().toBuilder().ramBytes(ramBytes)
+        .workingSetBytes(Math.min(ramBytes, 128L << 20)).chunkBytes(32L << 20)
+        .dirtyBytesPerSecond(50L << 20)
+        .precopyNanos(new long[] {Time.millis(100), Time.millis(500), Time.seconds(2)}[precopy])
+        .diskLocking(locking).postcopyPreempt(preempt).returnPath(returnPath)
+        .recoveryEnabled(recovery)
+        .destAutostart(DestAutostart.values()[autostart]).build();
+    TcpParams t = TcpParams.defaults()
+        .withBandwidth(new long[] {1_000_000_000L, 10_000_000_000L, 25_000_000_000L}[bandwidth])
+        .withLatency(new long[] {Time.micros(50), Time.micros(250), Time.millis(2),
+            Time.millis(20)}[latency]);
+    if (keepalive) {
+      t = t.withKeepalive(TcpParams.Keepalive.on(Time.seconds(10), Time.seconds(2), 3))
+          .withUserTimeout(Time.seconds(30));
+    }
+    long healAfter = new long[] {Time.NEVER, Time.seconds(2), Time.seconds(30),
+        20 * Time.MINUTE}[heal];
+    Study study = new Study(seed, 2 * Time.HOUR, p, t, Variants.all(),
+        List.of(FaultKind.values()), Set.of(), 1, healAfter);
+    CaseRunner runner = new CaseRunner(study);
+    Enumerator en = new Enumerator(study);
+    for (Variant v : study.variants()) {
+      GoldenRun g = GoldenRun.of(study, v);
+      assertThat(g.result().source()).as("%s golden", v.name())
+          .isEqualTo(MigrationStatus.COMPLETED);
+      assertThat(g.result().destination()).isEqualTo(MigrationStatus.COMPLETED);
+      if (p.destAutostart() != DestAutostart.OFF) {
+        assertThat(g.outcome()).as("%s golden", v.name()).isEqualTo(Outcome.MIGRATED);
+      }
+      CaseRunner.Walker walker = runner.walker(v.name());
+      for (CaseId id : en.singles(g)) {
+        runner.runFrom(walker.at(id.first().point()), id, g); // throws on a broken invariant
+      }
+    }
+  }
+}
