@@ -6,6 +6,7 @@ import static io.postcopysim.faults.FaultKind.PARTITION;
 import static io.postcopysim.faults.FaultKind.PARTITION_TO_SOURCE;
 import static io.postcopysim.faults.FaultKind.SOURCE_CRASH;
 
+import io.postcopysim.faults.FaultKind;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +59,12 @@ final class Experiments {
         new Experiment("legacy-partition-postcopy", "both directions blackholed in"
             + " postcopy-active", POSTCOPY, "LEGACY", PARTITION, FAULT, 1, null,
             destinationRunning(Experiments::cut)),
+        new Experiment("legacy-cut-to-dest-postcopy", "source-to-destination blackholed in"
+            + " postcopy-active", POSTCOPY, "LEGACY", FaultKind.PARTITION_TO_DEST, FAULT, 1,
+            null, destinationRunning(lab -> lab.proxy.blackholeToDestination())),
+        new Experiment("legacy-cut-to-source-postcopy", "destination-to-source blackholed in"
+            + " postcopy-active", POSTCOPY, "LEGACY", PARTITION_TO_SOURCE, FAULT, 1, null,
+            destinationRunning(lab -> lab.proxy.blackholeToSource())),
         new Experiment("precopy-dest-kill", "kill -9 destination in precopy", PRECOPY,
             "PRECOPY", DEST_CRASH, RAM, 5, null, inPrecopy(lab -> lab.destination.kill())),
         new Experiment("precopy-src-kill", "kill -9 source in precopy", PRECOPY, "PRECOPY",
