@@ -18,15 +18,16 @@ import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.LookupPaintScale;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
-import org.jfree.chart.renderer.xy.XYBlockRenderer;
+import org.jfree.chart.renderer.xy.StandardXYBarPainter;
+import org.jfree.chart.renderer.xy.XYBarRenderer;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
-import org.jfree.data.xy.DefaultXYZDataset;
+import org.jfree.data.xy.XYIntervalSeries;
+import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.svg.SVGGraphics2D;
 
 /** Charts drawn by JFreeChart and rendered to inline SVG by JFreeSVG. */
@@ -45,28 +46,43 @@ final class Charts {
 
   /**
    * Where along the migration a fault struck, one row per fault kind, one cell per failure
-   * point, coloured by outcome; dashed lines where the source's phase changes.
+   * point, coloured by outcome; dashed lines where the source's phase changes. Runs of equal
+   * outcomes are drawn as one bar, so the SVG stays small however many points there are.
    */
   static String outcomeStrip(String id, String variant, List<String> kinds,
       List<CaseResult> singles, double from, double to) {
-    DefaultXYZDataset data = new DefaultXYZDataset();
-    int n = singles.size();
-    double[][] xyz = new double[3][n];
-    for (int i = 0; i < n; i++) {
-      CaseResult r = singles.get(i);
-      xyz[0][i] = r.point();
-      xyz[1][i] = kinds.indexOf(r.faultKind());
-      xyz[2][i] = r.outcome().ordinal();
-    }
-    data.addSeries(variant, xyz);
-    LookupPaintScale scale = new LookupPaintScale(0, Outcome.values().length, Color.WHITE);
+    Map<Outcome, XYIntervalSeries> series = new EnumMap<>(Outcome.class);
     for (Outcome o : Outcome.values()) {
-      scale.add(o.ordinal(), COLORS.get(o));
+      series.put(o, new XYIntervalSeries(o.name()));
     }
-    XYBlockRenderer renderer = new XYBlockRenderer();
-    renderer.setPaintScale(scale);
-    renderer.setBlockWidth(1);
-    renderer.setBlockHeight(0.9);
+    for (int row = 0; row < kinds.size(); row++) {
+      String kind = kinds.get(row);
+      List<CaseResult> cells = singles.stream().filter(r -> r.faultKind().equals(kind)
+          && r.point() >= from - 1 && r.point() <= to + 1).toList();
+      for (int i = 0; i < cells.size(); ) {
+        CaseResult first = cells.get(i);
+        int j = i;
+        while (j + 1 < cells.size() && cells.get(j + 1).outcome() == first.outcome()
+            && cells.get(j + 1).point() == cells.get(j).point() + 1) {
+          j++;
+        }
+        double x0 = first.point() - 0.5;
+        double x1 = cells.get(j).point() + 0.5;
+        series.get(first.outcome()).add((x0 + x1) / 2, x0, x1, row, row - 0.45, row + 0.45);
+        i = j + 1;
+      }
+    }
+    XYIntervalSeriesCollection data = new XYIntervalSeriesCollection();
+    XYBarRenderer renderer = new XYBarRenderer();
+    renderer.setUseYInterval(true);
+    renderer.setShadowVisible(false);
+    renderer.setBarPainter(new StandardXYBarPainter());
+    renderer.setDrawBarOutline(false);
+    int s = 0;
+    for (Outcome o : Outcome.values()) {
+      data.addSeries(series.get(o));
+      renderer.setSeriesPaint(s++, COLORS.get(o));
+    }
     NumberAxis x = new NumberAxis("failure point (event of the failure-free run)");
     x.setRange(from, to);
     x.setLabelFont(FONT);

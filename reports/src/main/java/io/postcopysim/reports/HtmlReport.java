@@ -111,7 +111,11 @@ public final class HtmlReport {
       long from = singles.stream().filter(x -> x.phase() != MigrationStatus.ACTIVE
           && x.phase() != MigrationStatus.SETUP).mapToLong(CaseResult::point).min().orElse(-1);
       if (from >= 0) {
-        long to = Math.min(points, from + 40);
+        // Through the last point at which some fault still leaves the VM stuck, or 40 points.
+        long lastStuck = singles.stream().filter(x -> x.outcome() == Outcome.STUCK_PAUSED
+            && !x.faultKind().equals("DEST_ACTIVATE_ERROR")).mapToLong(CaseResult::point)
+            .max().orElse(from);
+        long to = Math.min(points, Math.max(from + 40, lastStuck + 10));
         b.append("<figcaption>").append(esc(v.variant())).append(", the switchover (points ")
             .append(Math.max(0, from - 5)).append(" to ").append(to).append(")</figcaption>")
             .append(Charts.outcomeStrip("zoom-" + v.variant(), v.variant(), kinds, singles,

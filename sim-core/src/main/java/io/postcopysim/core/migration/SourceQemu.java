@@ -325,7 +325,7 @@ final class SourceQemu implements SocketListener, WriteListener {
       return false;
     }
     int end = toPush.runEnd(first);
-    int n = Math.min(end - first, params.chunkPages());
+    int n = Math.min(end - first, postcopyChunkPages());
     toPush.remove(first, first + n);
     record.pushed(n);
     queue.add(new Outgoing(MigMessage.pages(Wire.RAM, first, n, params.pageBytes()),
@@ -333,11 +333,22 @@ final class SourceQemu implements SocketListener, WriteListener {
     return true;
   }
 
-  private void paceAfterChunk() {
+  /**
+   * Pages per background write in postcopy: half a socket buffer's worth. QEMU writes page by
+   * page and checks the request queue between pages, so a requested page waits behind what the
+   * socket buffer holds, not behind a whole stream chunk. Half a buffer keeps that bound and
+   * two writes in flight, so the wire never idles between them, while a write stays one event.
+   */
+  private int postcopyChunkPages() {
+    long half = main.params().socketBufferBytes() / 2 / (params.pageBytes() + 8);
+    return (int) Math.max(1, Math.min(params.chunkPages(), half));
+  }
+
+  private void paceAfterChunk(MigMessage chunk) {
     long rate = params.maxPostcopyBitsPerSecond();
     if (rate > 0 && committed) {
       pacing = true;
-      sim.schedule(Time.transmission((long) params.chunkPages() * params.pageBytes(), rate),
+      sim.schedule(Time.transmission(chunk.pages() * params.pageBytes(), rate),
           HostId.SOURCE.kernelId(), paceLabel, paced, 0);
     }
   }
@@ -391,7 +402,7 @@ final class SourceQemu implements SocketListener, WriteListener {
     switch (w.after()) {
       case PRECOPY_STEP -> precopyStep();
       case PACKAGE_WRITTEN -> packageWritten();
-      case PACE -> paceAfterChunk();
+      case PACE -> paceAfterChunk(w.message());
       case PRECOPY_EOF -> {
         if (!returnPath()) {
           complete(); // without a return path the source cannot wait for SHUT
