@@ -39,6 +39,8 @@ final class FaultProxy implements Closeable {
   private final List<Trigger> triggers = new CopyOnWriteArrayList<>();
   private final List<Integer> seenTypes = new CopyOnWriteArrayList<>();
   private final Object gate = new Object();
+  private final java.util.concurrent.CountDownLatch connected =
+      new java.util.concurrent.CountDownLatch(1);
 
   FaultProxy(int destinationPort) throws IOException {
     this.server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
@@ -93,8 +95,23 @@ final class FaultProxy implements Closeable {
     }
   }
 
-  /** A middlebox reset: RST to both sides at once. */
+  /** Waits (up to 10 s) until the source connected and the proxy reached the destination. */
+  boolean awaitConnected() {
+    try {
+      return connected.await(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** A middlebox reset: RST to both sides at once (once both are connected). */
   void reset() {
+    awaitConnected();
+    resetNow();
+  }
+
+  private void resetNow() {
     for (Socket s : new Socket[] {fromSource, toDestination}) {
       if (s != null) {
         try {
@@ -115,6 +132,7 @@ final class FaultProxy implements Closeable {
       dst.setTcpNoDelay(true);
       fromSource = src;
       toDestination = dst;
+      connected.countDown();
       start("proxy-to-dst", () -> pump(src, dst, true));
       start("proxy-to-src", () -> pumpReturnPath(dst, src));
     } catch (IOException e) {
@@ -276,6 +294,6 @@ final class FaultProxy implements Closeable {
   @Override
   public void close() throws IOException {
     server.close();
-    reset();
+    resetNow();
   }
 }

@@ -24,6 +24,7 @@ class FaultProxyTest {
       Socket src = new Socket(InetAddress.getLoopbackAddress(), proxy.port());
       Socket d = dst.accept();
       dst.close();
+      assertThat(proxy.awaitConnected()).isTrue();
       src.setSoTimeout(2000);
       d.setSoTimeout(2000);
       return new Pair(proxy, src, d);
