@@ -31,10 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Complete cases per second of the default scenario (every variant and fault kind, single
- * faults) at several guest sizes, the way the batch runner works: each invocation takes the
- * next unit of 24 failure points and runs all their cases, either replaying each case's
- * failure-free prefix ({@code naive}, the reference) or walking the failure-free run once and
- * forking it at each point ({@code fast}). The "cases" counter is the rate to compare; both
+ * faults) at several guest sizes: each invocation takes the next 24 failure points and runs
+ * all their cases, either replaying each case's failure-free prefix ({@code naive}, the
+ * reference) or forking the failure-free run, walked once per variant, at each point
+ * ({@code fast}), as the batch runner does. The "cases" counter is the rate to compare; both
  * modes give the same results (BatchRunnerTest). Run with {@code -prof gc} for the allocation.
  */
 @State(Scope.Thread)
@@ -57,6 +57,9 @@ public class EnumerationBenchmark {
   private final List<GoldenRun> unitGolden = new ArrayList<>();
   private final List<List<List<CaseId>>> units = new ArrayList<>();
   private int next;
+  private CaseRunner.Walker walker;
+  private GoldenRun walkerGolden;
+  private long walkerAt;
 
   /** Cases run, reported as a rate next to the units. */
   @State(Scope.Thread)
@@ -114,9 +117,19 @@ public class EnumerationBenchmark {
     next = (next + 1) % units.size();
     GoldenRun g = unitGolden.get(u);
     long hash = 0;
-    CaseRunner.Walker walker = mode.equals("fast") ? runner.walker(g.variant().name()) : null;
+    // Fast mode keeps walking one failure-free run while the units go through a variant, as a
+    // batch unit does; a new walk starts at the next variant or when the cycle wraps.
+    if (mode.equals("fast")) {
+      long first = units.get(u).get(0).get(0).first().point();
+      if (walker == null || walkerGolden != g || walkerAt > first) {
+        walker = runner.walker(g.variant().name());
+        walkerGolden = g;
+      }
+    }
     for (List<CaseId> point : units.get(u)) {
-      Migration world = walker == null ? null : walker.at(point.get(0).first().point());
+      long at = point.get(0).first().point();
+      Migration world = mode.equals("fast") ? walker.at(at) : null;
+      walkerAt = at;
       for (CaseId id : point) {
         CaseResult r = world == null ? runner.run(id, g) : runner.runFrom(world, id, g);
         hash ^= r.traceHash();

@@ -64,8 +64,11 @@ public final class BatchRunner {
   /** One failure point's work. */
   private record Task(int variant, FailurePoint point, List<CaseId> singles, String key) {}
 
-  /** Failure points per work unit when forking: a walk of the failure-free run each. */
-  static final int FORK_UNIT = 24;
+  /**
+   * Work units per thread and variant when forking. Each unit walks the failure-free run up to
+   * its points once; a few units per thread balance the load without walking the run often.
+   */
+  static final int UNITS_PER_THREAD = 4;
 
   private BatchRunner() {}
 
@@ -100,9 +103,12 @@ public final class BatchRunner {
     AtomicLong finished = new AtomicLong();
     // Work units: runs of pending points of one variant. With forking, a unit walks the
     // failure-free run once and forks it at each of its points; naive units are single points.
-    List<List<Integer>> units = new ArrayList<>();
-    List<Integer> unit = new ArrayList<>();
-    int unitSize = options.fork() ? FORK_UNIT : 1;
+    // A unit walks the failure-free run from its start to its last point, so a variant's
+    // points are cut into a few contiguous units (enough to keep every thread busy), not many.
+    List<List<Integer>> pendingByVariant = new ArrayList<>();
+    for (int vi = 0; vi < goldens.size(); vi++) {
+      pendingByVariant.add(new ArrayList<>());
+    }
     for (int i = 0; i < tasks.size(); i++) {
       Task t = tasks.get(i);
       List<CaseResult> previous = done.get(t.key());
@@ -113,15 +119,16 @@ public final class BatchRunner {
         continue;
       }
       total += t.singles().size() * (study.maxFaults() == 1 ? 1 : 50L); // an estimate
-      if (!unit.isEmpty() && (unit.size() == unitSize
-          || tasks.get(unit.get(0)).variant() != t.variant())) {
-        units.add(unit);
-        unit = new ArrayList<>();
-      }
-      unit.add(i);
+      pendingByVariant.get(t.variant()).add(i);
     }
-    if (!unit.isEmpty()) {
-      units.add(unit);
+    List<List<Integer>> units = new ArrayList<>();
+    for (List<Integer> pending : pendingByVariant) {
+      int size = options.fork()
+          ? Math.max(1, -Math.floorDiv(-pending.size(), UNITS_PER_THREAD * options.threads()))
+          : 1;
+      for (int from = 0; from < pending.size(); from += size) {
+        units.add(pending.subList(from, Math.min(pending.size(), from + size)));
+      }
     }
     ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
       Thread t = new Thread(r, "pcsim-case");
