@@ -24,7 +24,7 @@ import net.jqwik.api.constraints.LongRange;
  * of a failing setup.
  */
 class RandomScenarioProperties {
-  @Property(tries = 60)
+  @Property(tries = 40)
   void anySetupRunsEveryCaseWithinTheModelsInvariants(
       @ForAll @IntRange(min = 0, max = 3) int ram,
       @ForAll @IntRange(min = 0, max = 2) int bandwidth,
