@@ -37,13 +37,20 @@ final class ProgressBar implements BatchRunner.Progress {
   private void print(long now, long done, long total) {
     lastPrint = now;
     double rate = done / ((now - start) / 1e9);
-    long eta = rate > 0 ? Math.round(Math.max(0, total - done) / rate) : 0;
-    String line = String.format(Locale.ROOT, "%s %d/%d cases  %.0f/s  ETA %ds", label, done,
-        total, rate, eta);
+    String line;
+    if (total < 0) {
+      line = String.format(Locale.ROOT, "%s %d cases  %.0f/s", label, done, rate);
+    } else {
+      long eta = rate > 0 ? Math.round(Math.max(0, total - done) / rate) : 0;
+      line = String.format(Locale.ROOT, "%s %d/%d cases  %.0f/s  ETA %ds", label, done, total,
+          rate, eta);
+    }
     if (terminal) {
       int width = 30;
-      int filled = total == 0 ? width : (int) Math.min(width, width * done / Math.max(1, total));
-      err.print("\r[" + "#".repeat(filled) + ".".repeat(width - filled) + "] " + line);
+      String bar = total < 0 ? "" : "[" + "#".repeat((int) Math.min(width,
+          width * done / Math.max(1, total))) + ".".repeat(width - (int) Math.min(width,
+          width * done / Math.max(1, total))) + "] ";
+      err.print("\r" + bar + line);
     } else {
       err.println(line);
     }

@@ -32,7 +32,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Finished points go to a checkpoint; a rerun with the same checkpoint skips them.
  */
 public final class BatchRunner {
-  /** Progress: cases finished so far and in all. */
+  /**
+   * Progress: cases finished so far and in all; {@code total} is -1 while unknown (double
+   * faults: how many a single case spawns is known only once it ran).
+   */
   public interface Progress {
     void update(long done, long total);
 
@@ -118,7 +121,7 @@ public final class BatchRunner {
         total += previous.size();
         continue;
       }
-      total += t.singles().size() * (study.maxFaults() == 1 ? 1 : 50L); // an estimate
+      total += t.singles().size();
       pendingByVariant.get(t.variant()).add(i);
     }
     List<List<Integer>> units = new ArrayList<>();
@@ -155,7 +158,7 @@ public final class BatchRunner {
           return out;
         }));
       }
-      long estimate = total;
+      long estimate = study.maxFaults() == 1 ? total : -1;
       for (int f = 0; f < futures.size(); f++) {
         List<List<CaseResult>> out;
         while (true) {
@@ -163,14 +166,14 @@ public final class BatchRunner {
             out = futures.get(f).get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
             break;
           } catch (java.util.concurrent.TimeoutException e) {
-            options.progress().update(finished.get(), Math.max(estimate, finished.get()));
+            options.progress().update(finished.get(), estimate);
           }
         }
         List<Integer> u = units.get(f);
         for (int j = 0; j < u.size(); j++) {
           slots.set(u.get(j), out.get(j));
         }
-        options.progress().update(finished.get(), Math.max(estimate, finished.get()));
+        options.progress().update(finished.get(), estimate);
       }
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
