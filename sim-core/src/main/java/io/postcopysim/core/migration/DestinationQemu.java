@@ -67,14 +67,7 @@ final class DestinationQemu implements SocketListener {
   /** A copy for a forked world. */
   DestinationQemu(DestinationQemu o, Fork fork, MigrationRecord record, SharedDisk disk,
       Guest guest, Migration migration) {
-    this.sim = fork.simulation();
-    this.params = o.params;
-    this.variant = o.variant;
-    this.record = record;
-    this.disk = disk;
-    this.guest = guest;
-    this.migration = migration;
-    this.workingSet = o.workingSet;
+    this(fork.simulation(), o.params, o.variant, record, disk, guest, migration);
     this.received = o.received.copy();
     this.requested = o.requested.copy();
     this.backlog.addAll(o.backlog);

@@ -90,14 +90,8 @@ final class SourceQemu implements SocketListener, WriteListener {
   /** A copy for a forked world (between events, so no write is in progress). */
   SourceQemu(SourceQemu o, Fork fork, MigrationRecord record, SharedDisk disk, Guest guest,
       Migration migration) {
+    this(fork.simulation(), o.params, o.variant, record, disk, guest, migration);
     assert !o.pumping : "forked mid-pump";
-    this.sim = fork.simulation();
-    this.params = o.params;
-    this.variant = o.variant;
-    this.record = record;
-    this.disk = disk;
-    this.guest = guest;
-    this.migration = migration;
     queue.addAll(o.queue);
     urgent.addAll(o.urgent);
     preemptQueue.addAll(o.preemptQueue);
