@@ -15,6 +15,19 @@ public record CaseResult(
     boolean statusMismatch,
     long traceHash) {
 
+  /** How many of {@code cases} ended in each outcome, every outcome present, in enum order. */
+  public static java.util.EnumMap<Outcome, Integer> countByOutcome(
+      java.util.Collection<CaseResult> cases) {
+    java.util.EnumMap<Outcome, Integer> c = new java.util.EnumMap<>(Outcome.class);
+    for (Outcome o : Outcome.values()) {
+      c.put(o, 0);
+    }
+    for (CaseResult r : cases) {
+      c.merge(r.outcome(), 1, Integer::sum);
+    }
+    return c;
+  }
+
   public String variant() {
     return id.variant();
   }

@@ -325,13 +325,9 @@ public final class HtmlReport {
   }
 
   static Map<Outcome, Integer> counts(List<CaseResult> cases) {
-    Map<Outcome, Integer> c = new EnumMap<>(Outcome.class);
-    for (Outcome o : Outcome.values()) {
-      c.put(o, 0);
-    }
-    cases.forEach(x -> c.merge(x.outcome(), 1, Integer::sum));
-    return c;
+    return CaseResult.countByOutcome(cases);
   }
+
 
   private static String cell(Outcome o, int n) {
     return n == 0 ? "<td class=\"zero\">0</td>" : "<td style=\"box-shadow:inset 4px 0 0 "

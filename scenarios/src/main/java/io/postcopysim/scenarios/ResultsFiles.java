@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.postcopysim.core.kernel.Hashing;
 import io.postcopysim.core.migration.MigrationStatus;
 import io.postcopysim.faults.CaseResult;
-import io.postcopysim.faults.Outcome;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -98,17 +97,11 @@ public final class ResultsFiles {
   }
 
   private static Map<String, Object> outcomes(List<CaseResult> cases) {
-    Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
-    for (Outcome o : Outcome.values()) {
-      counts.put(o, 0L);
-    }
-    for (CaseResult c : cases) {
-      counts.merge(c.outcome(), 1L, Long::sum);
-    }
     Map<String, Object> out = new LinkedHashMap<>();
-    counts.forEach((o, n) -> out.put(o.name(), n));
+    CaseResult.countByOutcome(cases).forEach((o, n) -> out.put(o.name(), (long) n));
     return out;
   }
+
 
   public static String jsonText(Results r) {
     DefaultPrettyPrinter pp = new DefaultPrettyPrinter()
