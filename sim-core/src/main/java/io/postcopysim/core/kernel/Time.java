@@ -70,6 +70,18 @@ public final class Time {
     return Math.addExact(Math.multiplyExact(whole, SECOND), fraction);
   }
 
+  /**
+   * {@code t + d} for a time and a non-negative duration, saturating at {@link #NEVER}: a
+   * deadline beyond 292 years is one that never comes, not a negative time.
+   */
+  public static long plus(long t, long d) {
+    if (d < 0) {
+      throw new IllegalArgumentException("negative duration " + d);
+    }
+    long r = t + d;
+    return r < t ? NEVER : r;
+  }
+
   /** A compact human form: 1.5s, 250us, 83.886ms. */
   public static String format(long ns) {
     if (ns == NEVER) {

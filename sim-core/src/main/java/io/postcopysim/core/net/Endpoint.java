@@ -300,10 +300,10 @@ public final class Endpoint {
     }
     boolean resetAnswer = pathOpen && other.machineUp();
     long at = resetAnswer
-        ? lastReceived + k.idleNanos() + 2 * params.latencyNanos()
-        : lastReceived + k.deadAfter();
-    keepaliveHandle = sim.scheduleAt(Math.max(at, sim.now()), host.id().kernelId(),
-        keepaliveLabel, keepaliveExpires, resetAnswer ? 1 : 0);
+        ? Time.plus(Time.plus(lastReceived, k.idleNanos()), 2 * params.latencyNanos())
+        : Time.plus(lastReceived, k.deadAfter());
+    keepaliveHandle = at == Time.NEVER ? -1 : sim.scheduleAt(Math.max(at, sim.now()),
+        host.id().kernelId(), keepaliveLabel, keepaliveExpires, resetAnswer ? 1 : 0);
   }
 
   private void keepaliveExpired(long resetAnswer) {

@@ -356,16 +356,17 @@ final class Flow {
       return;
     }
     long deadline = params.userTimeoutNanos() > 0
-        ? head.firstTx + params.userTimeoutNanos()
-        : params.nextRetransmission(head.firstTx, head.firstTx + params.retransmitGiveUpNanos());
+        ? Time.plus(head.firstTx, params.userTimeoutNanos())
+        : params.nextRetransmission(head.firstTx,
+            Time.plus(head.firstTx, params.retransmitGiveUpNanos()));
     deadline = Math.max(deadline, sim.now());
     if (giveUpHandle >= 0 && sim.isPending(giveUpHandle) && giveUpAt == deadline) {
       return; // already armed for the same oldest byte
     }
     cancel(giveUpHandle);
     giveUpAt = deadline;
-    giveUpHandle =
-        sim.scheduleAt(deadline, sender.host().id().kernelId(), giveUpLabel, giveUp, 0);
+    giveUpHandle = deadline == Time.NEVER ? -1 // a give-up beyond 292 years never comes
+        : sim.scheduleAt(deadline, sender.host().id().kernelId(), giveUpLabel, giveUp, 0);
   }
 
   private void giveUp() {

@@ -97,13 +97,20 @@ public record TcpParams(
    */
   public long nextRetransmission(long first, long at) {
     long interval = initialRto();
-    long t = first + interval;
-    while (t < at) {
-      interval = Math.min(interval * 2, rtoMaxNanos);
-      t += interval;
+    long t = Time.plus(first, interval);
+    // The doubling phase takes at most 64 steps; then expiries come every TCP_RTO_MAX, which
+    // is arithmetic, not a walk over every expiry of a give-up of years.
+    while (t < at && interval < rtoMaxNanos) {
+      interval = Math.min(Time.plus(interval, interval), rtoMaxNanos);
+      t = Time.plus(t, interval);
+    }
+    if (t < at) {
+      long steps = (at - t + rtoMaxNanos - 1) / rtoMaxNanos;
+      t = steps > (Time.NEVER - t) / rtoMaxNanos ? Time.NEVER : t + steps * rtoMaxNanos;
     }
     return t;
   }
+
 
   private static void require(boolean ok, String what) {
     if (!ok) {
@@ -126,7 +133,9 @@ public record TcpParams(
 
     /** Time from the last received byte to ETIMEDOUT when no probe is answered. */
     public long deadAfter() {
-      return idleNanos + intervalNanos * count;
+      long probes = intervalNanos > (Time.NEVER - idleNanos) / Math.max(1, count)
+          ? Time.NEVER - idleNanos : intervalNanos * count;
+      return Time.plus(idleNanos, probes);
     }
   }
 }
