@@ -12,8 +12,9 @@ import java.util.stream.Collectors;
 
 /**
  * Runs one case: the variant's migration with the case's faults injected through the kernel's
- * interception points, to the horizon, then the oracle. Everything a case needs is in the study
- * and the case ID, so any thread, in any order, gets the same result and trace hash.
+ * interception points, until it settles (the horizon and {@link Study#MAX_EVENTS} are caps),
+ * then the oracle. Everything a case needs is in the study and the case ID, so any thread, in
+ * any order, gets the same result and trace hash.
  */
 public final class CaseRunner {
   private final Study study;
@@ -72,8 +73,10 @@ public final class CaseRunner {
         return true;
       });
     }
-    sim.run(study.horizonNanos());
-    Verdict v = Oracle.judge(id.toString(), m, firstFaultTime[0], study.horizonNanos());
+    boolean settled = sim.run(study.horizonNanos(), Study.MAX_EVENTS)
+        == Simulation.RunEnd.QUIESCENT;
+    Verdict v = Oracle.judge(id.toString(), m, firstFaultTime[0], study.horizonNanos(),
+        settled);
     String kinds = id.faults().stream().map(f -> f.kind().name())
         .collect(Collectors.joining("+"));
     CaseResult r = new CaseResult(id, kinds, at.index(), at.label(), at.phase(), v.outcome(),
@@ -111,7 +114,8 @@ public final class CaseRunner {
     List<CaseResult> out = new ArrayList<>();
     while (true) {
       long q = sim.processed();
-      if (sim.pending() == 0 || sim.nextTime() > study.horizonNanos()) {
+      if (sim.pending() == 0 || sim.nextTime() > study.horizonNanos()
+          || sim.processed() >= Study.MAX_EVENTS) {
         break; // the single case's run is over: no later event to strike before
       }
       Migration template = walk.fork(); // before event q, fault 1 not yet struck if q == k

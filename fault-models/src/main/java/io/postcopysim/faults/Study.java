@@ -26,6 +26,12 @@ public record Study(
     int maxFaults,
     long partitionHealNanos) {
 
+  /**
+   * The most events one run may process (prefix included), whatever the horizon: a run that has
+   * not settled by then is cut. The default scenario's failure-free runs take about 2,000.
+   */
+  public static final long MAX_EVENTS = 2_000_000;
+
   public Study {
     variants = List.copyOf(variants);
     kinds = List.copyOf(kinds);

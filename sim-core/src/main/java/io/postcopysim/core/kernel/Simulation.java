@@ -188,6 +188,15 @@ public final class Simulation {
    * the horizon when pending events remain beyond it.
    */
   public RunEnd run(long horizon) {
+    return run(horizon, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #run(long)}, but also stops once {@code maxProcessed} events have been processed
+   * in this world's whole history ({@link RunEnd#EVENT_LIMIT}): a bound on work and memory for
+   * a run that never settles before its horizon.
+   */
+  public RunEnd run(long horizon, long maxProcessed) {
     stopRequested = false;
     while (true) {
       long next = queue.peekTime();
@@ -197,6 +206,9 @@ public final class Simulation {
       if (next > horizon) {
         now = Math.max(now, horizon);
         return RunEnd.HORIZON;
+      }
+      if (processed >= maxProcessed) {
+        return RunEnd.EVENT_LIMIT;
       }
       step();
       if (stopRequested) {
@@ -283,8 +295,12 @@ public final class Simulation {
 
   /** How a run ended. */
   public enum RunEnd {
+    /** Nothing is pending: no later event can happen. */
     QUIESCENT,
+    /** The next event lies beyond the horizon. */
     HORIZON,
+    /** The event bound was reached with events still pending. */
+    EVENT_LIMIT,
     STOPPED
   }
 
