@@ -389,10 +389,10 @@ final class DestinationQemu implements SocketListener {
 
   @Override
   public void onError(SocketError error) {
-    record.detected(HostId.DESTINATION, sim.now());
     if (status == MigrationStatus.COMPLETED || status == MigrationStatus.FAILED) {
-      return;
+      return; // the source's EOF after SHUT is the orderly end, not a detection
     }
+    record.detected(HostId.DESTINATION, sim.now());
     if (postcopy == PostcopyState.RUNNING || status == MigrationStatus.POSTCOPY_RECOVER) {
       setStatus(MigrationStatus.POSTCOPY_PAUSED); // the guest runs on, faulting vCPUs wait
       endpoint().setListener(SocketListener.IGNORE);

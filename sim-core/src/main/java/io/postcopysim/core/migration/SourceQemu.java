@@ -5,6 +5,7 @@ import io.postcopysim.core.kernel.Fork;
 import io.postcopysim.core.kernel.Labels;
 import io.postcopysim.core.kernel.Simulation;
 import io.postcopysim.core.kernel.Time;
+import io.postcopysim.core.kernel.UnrunnableScenario;
 import io.postcopysim.core.net.Endpoint;
 import io.postcopysim.core.net.HostId;
 import io.postcopysim.core.net.Message;
@@ -187,9 +188,16 @@ final class SourceQemu implements SocketListener, WriteListener {
       return;
     }
     int dirty = dirtyPages();
-    if (expectedDowntime(dirty) <= params.downtimeLimitNanos()) {
+    if (converged(dirty)) {
       precopyComplete(dirty);
       return;
+    }
+    if (dirty == 0) {
+      // Nothing left to send and still above the threshold (a downtime-limit of 0): QEMU's
+      // migration thread would spin here forever without time passing.
+      throw new UnrunnableScenario("precopy cannot complete: nothing is left to send, yet the"
+          + " pending bytes are not below bandwidth x downtime-limit ("
+          + Time.format(params.downtimeLimitNanos()) + ")");
     }
     // Another round over what was dirtied during the last one.
     dirtySince = sim.now();
@@ -199,15 +207,15 @@ final class SourceQemu implements SocketListener, WriteListener {
   }
 
   /**
-   * The stop-and-copy time if the switchover happened now: the rest of the RAM and the device
-   * state on the wire, the destination's device load, the last byte's latency. QEMU compares
-   * its pending bytes with bandwidth x downtime-limit; counting the device load too keeps the
-   * real downtime within the limit.
+   * {@code migration_iteration_run}: the switchover comes once the pending RAM is below
+   * {@code threshold_size} = bandwidth x downtime-limit (migration_update_counters). Device
+   * state and its load are not in QEMU's estimate (non-iterable devices report no pending
+   * bytes), so a slow device load makes the real downtime exceed the limit; it never keeps
+   * precopy from converging.
    */
-  private long expectedDowntime(int dirty) {
-    long bytes = (long) dirty * (params.pageBytes() + 8) + params.deviceStateBytes();
-    return main.params().transmission(bytes) + params.deviceLoadNanos()
-        + 2 * main.params().latencyNanos();
+  private boolean converged(int dirty) {
+    long bytes = (long) dirty * (params.pageBytes() + 8);
+    return main.params().transmission(bytes) < params.downtimeLimitNanos();
   }
 
   /** Pages dirtied since their last pass, among those already sent. */
@@ -494,6 +502,9 @@ final class SourceQemu implements SocketListener, WriteListener {
 
   @Override
   public void onError(SocketError error) {
+    if (status.terminal()) {
+      return; // the orderly close after completion (or a dead channel's echo) detects nothing
+    }
     record.detected(HostId.SOURCE, sim.now());
     switch (status) {
       case ACTIVE -> {
