@@ -1,8 +1,11 @@
 package io.postcopysim.faults;
 
 import io.postcopysim.core.kernel.Simulation;
+import io.postcopysim.core.kernel.Time;
+import io.postcopysim.core.kernel.UnrunnableScenario;
 import io.postcopysim.core.kernel.Trace.TraceEvent;
 import io.postcopysim.core.kernel.TraceMode;
+import io.postcopysim.core.migration.DestAutostart;
 import io.postcopysim.core.migration.Migration;
 import io.postcopysim.core.migration.MigrationRecord;
 import io.postcopysim.core.migration.MigrationResult;
@@ -28,11 +31,13 @@ public final class GoldenRun {
   private final long loadTo;
   private final long activatedAt;
   private final Outcome outcome;
+  private final String finding;
   private long[] faultLatencies = new long[0];
 
   private GoldenRun(Variant variant, MigrationResult result, List<FailurePoint> points,
-      long loadFrom, long loadTo, long activatedAt, Outcome outcome) {
+      long loadFrom, long loadTo, long activatedAt, Outcome outcome, String finding) {
     this.variant = variant;
+    this.finding = finding;
     this.outcome = outcome;
     this.result = result;
     this.points = points;
@@ -44,7 +49,17 @@ public final class GoldenRun {
   public static GoldenRun of(Study study, Variant variant) {
     Simulation sim = new Simulation(study.seed(), TraceMode.FULL);
     Migration m = new Migration(sim, study.params(), study.tcp(), variant).start();
-    sim.run(study.horizonNanos());
+    Simulation.RunEnd end = sim.run(study.horizonNanos(), Study.MAX_EVENTS);
+    if (end != Simulation.RunEnd.QUIESCENT) {
+      throw new UnrunnableScenario(variant.name() + "'s failure-free run did not settle: "
+          + (end == Simulation.RunEnd.HORIZON ? "still running at the horizon ("
+              + Time.format(study.horizonNanos()) + ")"
+              : "still running after " + Study.MAX_EVENTS + " events, at "
+                  + Time.format(sim.now()))
+          + " with the source " + m.status(HostId.SOURCE).qapiName()
+          + (m.status(HostId.SOURCE) == MigrationStatus.ACTIVE
+              ? ": precopy does not converge (dirty rate, bandwidth, downtime-limit)" : ""));
+    }
     List<TraceEvent> events = sim.trace().events();
     List<MigrationRecord.StatusChange> source = m.record().statuses().stream()
         .filter(s -> s.host() == HostId.SOURCE).toList();
@@ -71,10 +86,45 @@ public final class GoldenRun {
     long activated = m.record().lockEvents().stream()
         .filter(l -> l.host() == HostId.DESTINATION && l.what().equals("activate"))
         .mapToLong(MigrationRecord.LockEvent::afterEvent).findFirst().orElse(events.size());
+    Outcome outcome = Oracle.classify(Facts.of(m, true));
     GoldenRun g = new GoldenRun(variant, m.result(), List.copyOf(points), loadFrom, loadTo,
-        activated, Oracle.classify(m));
+        activated, outcome, finding(variant, m, outcome));
     g.faultLatencies = m.record().faultLatencies();
     return g;
+  }
+
+  /**
+   * What a failure-free run that does not migrate says. With no fault injected, only the
+   * design's own timer (PING3's timeout shorter than the device load, say) can make a side give
+   * up: that is the design's finding, reported. A run that fails with nobody noticing anything
+   * is a model error.
+   */
+  private static String finding(Variant variant, Migration m, Outcome outcome) {
+    boolean completed = m.status(HostId.SOURCE) == MigrationStatus.COMPLETED
+        && m.status(HostId.DESTINATION) == MigrationStatus.COMPLETED;
+    if (outcome == Outcome.MIGRATED
+        || completed && m.params().destAutostart() == DestAutostart.OFF) {
+      return ""; // migrated; or, with autostart off, completed and waiting for management
+    }
+    MigrationRecord r = m.record();
+    long noticed = Math.min(r.detectedAt(HostId.SOURCE), r.detectedAt(HostId.DESTINATION));
+    if (noticed == Time.NEVER) {
+      throw new ModelInvariantViolation(variant.name() + "/failure-free",
+          "the failure-free run ends " + outcome + " with no failure noticed by either side");
+    }
+    HostId who = r.detectedAt(HostId.SOURCE) == noticed ? HostId.SOURCE : HostId.DESTINATION;
+    return variant.name() + " does not migrate even without a fault: the "
+        + (who == HostId.SOURCE ? "source" : "destination")
+        + " gave up at " + Time.format(noticed) + " on its own timer, and the run ends "
+        + outcome;
+  }
+
+  /**
+   * The design's own finding when its failure-free run does not migrate (see
+   * {@link #outcome()}), or empty.
+   */
+  public String finding() {
+    return finding;
   }
 
   public Variant variant() {

@@ -18,59 +18,73 @@ import java.util.List;
 public final class Oracle {
   private Oracle() {}
 
-  public static Verdict judge(String caseId, Migration m, long faultTime, long horizon) {
+  /**
+   * Judges a finished run. {@code settled}: the run went quiescent, so no pending timer (TCP
+   * give-up, keepalive, recovery) can change a status; a run the horizon cut is UNSETTLED, never
+   * a guess about where it was going.
+   */
+  public static Verdict judge(String caseId, Migration m, long faultTime, long horizon,
+      boolean settled) {
     MigrationRecord r = m.record();
-    List<Run> runs = r.runs();
-    Outcome outcome = classify(m);
-    checkInvariants(caseId, m, runs, outcome);
+    Facts facts = Facts.of(m, settled);
+    Outcome outcome = classify(facts);
+    checkInvariants(caseId, m, facts, outcome);
     long detected = Math.min(r.detectedAt(HostId.SOURCE), r.detectedAt(HostId.DESTINATION));
     long detection = detected == Time.NEVER || faultTime == Time.NEVER
         ? -1 : Math.max(0, detected - faultTime);
-    return new Verdict(outcome, downtime(runs, horizon), detection, statusMismatch(m));
+    return new Verdict(outcome, downtime(facts.runs(), horizon), detection, statusMismatch(m));
   }
 
-  static Outcome classify(Migration m) {
-    MigrationRecord r = m.record();
-    boolean destinationRan = r.everRan(HostId.DESTINATION);
-    if (destinationRan && r.sourceRanAfterStop()) {
+  /** The outcome of a run from its facts: the model's and real QEMU's alike (DESIGN.md §3, §6). */
+  public static Outcome classify(Facts f) {
+    if (!f.settled()) {
+      return Outcome.UNSETTLED;
+    }
+    if (f.ranTogether()) {
       return Outcome.SPLIT_BRAIN;
     }
-    boolean srcAlive = m.alive(HostId.SOURCE);
-    boolean dstAlive = m.alive(HostId.DESTINATION);
-    MigrationStatus src = m.status(HostId.SOURCE);
-    MigrationStatus dst = m.status(HostId.DESTINATION);
-    boolean bothPaused = srcAlive && dstAlive && paused(src) && paused(dst);
-    if (destinationRan) {
-      if (dstAlive && r.running(HostId.DESTINATION) && m.destinationHasAllPages()) {
-        return Outcome.MIGRATED;
-      }
-      // Both alive in postcopy and the destination not finished: paused, or about to be (a
-      // stall no timer has noticed yet at the horizon). The page supply still exists.
-      if (bothPaused || srcAlive && dstAlive && src.inPostcopy() && dst.inPostcopy()) {
-        return Outcome.RECOVERABLE_PAUSED;
-      }
-      // The source's copy is stale: whatever the destination lacks is gone.
-      return Outcome.VM_LOST;
+    boolean destinationRan = f.everRan(HostId.DESTINATION);
+    if (destinationRan && f.sourceRestarted()) {
+      return Outcome.DIVERGED; // one after the other: memory and disk no longer match
     }
-    if (r.running(HostId.SOURCE)) {
-      return Outcome.RESUMED_ON_SOURCE;
+    boolean dstAlive = f.alive(HostId.DESTINATION);
+    if (destinationRan && dstAlive && f.running(HostId.DESTINATION)
+        && f.destinationHasAllPages()) {
+      return Outcome.MIGRATED;
     }
-    if (bothPaused) {
+    if (recoverable(f)) {
       return Outcome.RECOVERABLE_PAUSED;
+    }
+    if (destinationRan) {
+      return Outcome.VM_LOST; // the source's copy is stale: whatever the destination lacks is gone
+    }
+    if (f.running(HostId.SOURCE)) {
+      return Outcome.RESUMED_ON_SOURCE;
     }
     // A complete state: the stopped source's, or a destination that loaded the devices and
     // holds every page (in precopy a full bitmap alone may hold stale pages).
-    boolean destinationComplete = dstAlive && m.destinationHasAllPages()
-        && r.destinationLoadedAt() != Time.NEVER;
-    if (srcAlive || destinationComplete) {
+    boolean destinationComplete = dstAlive && f.destinationHasAllPages()
+        && f.destinationLoaded();
+    if (f.alive(HostId.SOURCE) || destinationComplete) {
       return Outcome.STUCK_PAUSED;
     }
     return Outcome.VM_LOST; // the only complete copy died with its QEMU
   }
 
-  private static boolean paused(MigrationStatus s) {
-    return s == MigrationStatus.POSTCOPY_PAUSED || s == MigrationStatus.POSTCOPY_RECOVER_SETUP
-        || s == MigrationStatus.POSTCOPY_RECOVER;
+  /**
+   * Both QEMUs alive in a postcopy state that postcopy recovery starts from: paused already, or
+   * stalled in postcopy-active where management's {@code migrate-pause} gets them there
+   * (qmp_migrate_pause). The same rule whether or not the destination's guest ran yet. Not
+   * {@code postcopy-device}: the source waits there for a PONG and refuses pause and cancel.
+   */
+  private static boolean recoverable(Facts f) {
+    return f.alive(HostId.SOURCE) && f.alive(HostId.DESTINATION)
+        && recoveryState(f.status(HostId.SOURCE)) && recoveryState(f.status(HostId.DESTINATION));
+  }
+
+  private static boolean recoveryState(MigrationStatus s) {
+    return s == MigrationStatus.POSTCOPY_ACTIVE || s == MigrationStatus.POSTCOPY_PAUSED
+        || s == MigrationStatus.POSTCOPY_RECOVER_SETUP || s == MigrationStatus.POSTCOPY_RECOVER;
   }
 
   /**
@@ -109,19 +123,11 @@ public final class Oracle {
     return horizon - firstStop - covered;
   }
 
-  private static void checkInvariants(String caseId, Migration m, List<Run> runs,
+  private static void checkInvariants(String caseId, Migration m, Facts facts,
       Outcome outcome) {
     MigrationRecord r = m.record();
-    boolean overlap = false;
-    for (Run a : runs) {
-      for (Run b : runs) {
-        if (a.host() == HostId.SOURCE && b.host() == HostId.DESTINATION
-            && a.start() < end(b) && b.start() < end(a)) {
-          overlap = true;
-        }
-      }
-    }
-    if (overlap && outcome != Outcome.SPLIT_BRAIN) {
+    boolean overlap = facts.ranTogether();
+    if (overlap && outcome != Outcome.SPLIT_BRAIN && outcome != Outcome.UNSETTLED) {
       throw new ModelInvariantViolation(caseId, "the guest ran on both hosts at once but the"
           + " case is " + outcome);
     }
@@ -149,9 +155,5 @@ public final class Oracle {
       throw new ModelInvariantViolation(caseId, "the guest read page " + r.pageReadWithoutData()
           + " before it arrived");
     }
-  }
-
-  private static long end(Run x) {
-    return x.end() == Time.NEVER ? Long.MAX_VALUE : x.end();
   }
 }

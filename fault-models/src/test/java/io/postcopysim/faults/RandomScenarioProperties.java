@@ -36,20 +36,25 @@ class RandomScenarioProperties {
       @ForAll boolean recovery,
       @ForAll boolean keepalive,
       @ForAll @IntRange(min = 0, max = 3) int heal,
-      @ForAll @IntRange(min = 0, max = 2) int precopy,
+      @ForAll @IntRange(min = 0, max = 3) int precopy,
+      @ForAll @IntRange(min = 0, max = 2) int buffer,
+      @ForAll @IntRange(min = 0, max = 2) int load,
       @ForAll @LongRange(min = 1, max = 1000) long seed) {
-    long ramBytes = (256L << 20) << ram; // 256 MiB .. 2 GiB
+    // One page, 1 MiB, then 256 MiB .. 2 GiB: tiny guests finish at once, at time 0.
+    long ramBytes = ram == 0 ? 4096 : ram == 1 ? 1L << 20 : (256L << 20) << (ram - 2) * 3;
     MigrationParams p = MigrationParams.defaults().toBuilder().ramBytes(ramBytes)
         .workingSetBytes(Math.min(ramBytes, 128L << 20)).chunkBytes(32L << 20)
         .dirtyBytesPerSecond(50L << 20)
-        .precopyNanos(new long[] {Time.millis(100), Time.millis(500), Time.seconds(2)}[precopy])
+        .deviceLoadNanos(new long[] {Time.millis(50), Time.seconds(1), Time.seconds(6)}[load])
+        .precopyNanos(new long[] {0, Time.millis(100), Time.millis(500), Time.seconds(2)}[precopy])
         .diskLocking(locking).postcopyPreempt(preempt).returnPath(returnPath)
         .recoveryEnabled(recovery)
         .destAutostart(DestAutostart.values()[autostart]).build();
     TcpParams t = TcpParams.defaults()
         .withBandwidth(new long[] {1_000_000_000L, 10_000_000_000L, 25_000_000_000L}[bandwidth])
         .withLatency(new long[] {Time.micros(50), Time.micros(250), Time.millis(2),
-            Time.millis(20)}[latency]);
+            Time.millis(20)}[latency])
+        .withSocketBuffer(new long[] {4L << 20, 64L << 20, ramBytes}[buffer]);
     if (keepalive) {
       t = t.withKeepalive(TcpParams.Keepalive.on(Time.seconds(10), Time.seconds(2), 3))
           .withUserTimeout(Time.seconds(30));
@@ -62,6 +67,13 @@ class RandomScenarioProperties {
     Enumerator en = new Enumerator(study);
     for (Variant v : study.variants()) {
       GoldenRun g = GoldenRun.of(study, v);
+      if (!g.finding().isEmpty()) {
+        // Only a timer of the design itself may stop a failure-free migration: PING3's
+        // timeout against a device load longer than it.
+        assertThat(v.name()).as(g.finding()).isEqualTo("PING3");
+        assertThat(p.deviceLoadNanos()).isGreaterThan(p.ping3TimeoutNanos());
+        continue;
+      }
       assertThat(g.result().source()).as("%s golden", v.name())
           .isEqualTo(MigrationStatus.COMPLETED);
       assertThat(g.result().destination()).isEqualTo(MigrationStatus.COMPLETED);
@@ -70,7 +82,9 @@ class RandomScenarioProperties {
       }
       CaseRunner.Walker walker = runner.walker(v.name());
       for (CaseId id : en.singles(g)) {
-        runner.runFrom(walker.at(id.first().point()), id, g); // throws on a broken invariant
+        // throws on a broken invariant; two hours leave every timer time to fire
+        CaseResult r = runner.runFrom(walker.at(id.first().point()), id, g);
+        assertThat(r.outcome()).as(id.toString()).isNotEqualTo(Outcome.UNSETTLED);
       }
     }
   }

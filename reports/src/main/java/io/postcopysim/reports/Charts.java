@@ -35,7 +35,8 @@ final class Charts {
   static final Map<Outcome, Color> COLORS = new EnumMap<>(Map.of(
       Outcome.MIGRATED, new Color(0x2e7d32), Outcome.RESUMED_ON_SOURCE, new Color(0x81c784),
       Outcome.RECOVERABLE_PAUSED, new Color(0x64b5f6), Outcome.STUCK_PAUSED, new Color(0xffa000),
-      Outcome.SPLIT_BRAIN, new Color(0xd32f2f), Outcome.VM_LOST, new Color(0x6a1b9a)));
+      Outcome.SPLIT_BRAIN, new Color(0xd32f2f), Outcome.DIVERGED, new Color(0xf06292),
+      Outcome.VM_LOST, new Color(0x6a1b9a), Outcome.UNSETTLED, new Color(0x9e9e9e)));
   private static final Font FONT = new Font("SansSerif", Font.PLAIN, 11);
 
   private Charts() {}

@@ -24,8 +24,8 @@ import java.util.Map;
  * command, distributions, coverage of every protocol step, and the parameters.
  */
 public final class HtmlReport {
-  private static final List<Outcome> SHOWN = List.of(Outcome.SPLIT_BRAIN, Outcome.VM_LOST,
-      Outcome.STUCK_PAUSED);
+  private static final List<Outcome> SHOWN = List.of(Outcome.SPLIT_BRAIN, Outcome.DIVERGED,
+      Outcome.VM_LOST, Outcome.STUCK_PAUSED);
   private static final double[] TIME_BUCKETS_MS = {1, 10, 100, 1000, 10_000, 100_000,
       1_000_000};
 
@@ -79,7 +79,7 @@ public final class HtmlReport {
       }
       int n = v.cases().size();
       b.append("<td>").append(n).append("</td><td>")
-          .append(pct(c.get(Outcome.SPLIT_BRAIN) + c.get(Outcome.VM_LOST), n))
+          .append(pct(unsafe(c), n))
           .append("</td><td>").append(pct(c.get(Outcome.STUCK_PAUSED), n)).append("</td><td>")
           .append(ms(v.stuckNanos())).append("</td></tr>\n");
     }
@@ -328,6 +328,15 @@ public final class HtmlReport {
     return CaseResult.countByOutcome(cases);
   }
 
+  /** Cases whose outcome is a safety violation ({@link Outcome#unsafe()}). */
+  static int unsafe(Map<Outcome, Integer> counts) {
+    int n = 0;
+    for (Map.Entry<Outcome, Integer> e : counts.entrySet()) {
+      n += e.getKey().unsafe() ? e.getValue() : 0;
+    }
+    return n;
+  }
+
 
   private static String cell(Outcome o, int n) {
     return n == 0 ? "<td class=\"zero\">0</td>" : "<td style=\"box-shadow:inset 4px 0 0 "
@@ -341,7 +350,9 @@ public final class HtmlReport {
       case RECOVERABLE_PAUSED -> "P";
       case STUCK_PAUSED -> "S";
       case SPLIT_BRAIN -> "B";
+      case DIVERGED -> "D";
       case VM_LOST -> "L";
+      case UNSETTLED -> "U";
     };
   }
 

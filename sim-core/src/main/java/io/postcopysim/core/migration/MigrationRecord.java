@@ -35,6 +35,7 @@ public final class MigrationRecord {
   private long pagesPushed;
   private long pagesRequested;
   private long sourceStoppedAt = Time.NEVER;
+  private long sourceRestartedAt = Time.NEVER;
   private boolean destinationWrotePages;
   private final boolean[] lockRefused = new boolean[2];
   private final boolean[] startedWithoutLock = new boolean[2];
@@ -55,6 +56,7 @@ public final class MigrationRecord {
     c.pagesPushed = pagesPushed;
     c.pagesRequested = pagesRequested;
     c.sourceStoppedAt = sourceStoppedAt;
+    c.sourceRestartedAt = sourceRestartedAt;
     c.destinationWrotePages = destinationWrotePages;
     System.arraycopy(lockRefused, 0, c.lockRefused, 0, lockRefused.length);
     System.arraycopy(startedWithoutLock, 0, c.startedWithoutLock, 0, startedWithoutLock.length);
@@ -96,6 +98,12 @@ public final class MigrationRecord {
     }
     if (runningSince[host.ordinal()] == Time.NEVER) {
       runningSince[host.ordinal()] = now;
+      // A start is a restart only once the switchover stopped the guest: the source's first
+      // run may last no time at all (postcopy at once), and must not count as a second run.
+      if (host == HostId.SOURCE && sourceStoppedAt != Time.NEVER
+          && sourceRestartedAt == Time.NEVER) {
+        sourceRestartedAt = now;
+      }
       if (host == HostId.DESTINATION) {
         destinationWrotePages = true; // a running guest writes: its pages exist only there
       }
@@ -176,10 +184,18 @@ public final class MigrationRecord {
     return running(host) || runs.stream().anyMatch(r -> r.host() == host);
   }
 
-  /** Whether the source guest ran again after it was stopped for the switchover. */
+  /**
+   * Whether the source guest ran again after it was stopped for the switchover. Counted from
+   * starts, not from run intervals: a run that starts and stops at the same instant (the
+   * switchover at time 0) is the first run, not a restart.
+   */
   public boolean sourceRanAfterStop() {
-    return sourceStoppedAt != Time.NEVER && runs().stream().anyMatch(
-        r -> r.host() == HostId.SOURCE && r.start() >= sourceStoppedAt);
+    return sourceRestartedAt != Time.NEVER;
+  }
+
+  /** When the source's guest first started again after the switchover stop, or NEVER. */
+  public long sourceRestartedAt() {
+    return sourceRestartedAt;
   }
 
   public long sourceStoppedAt() {
