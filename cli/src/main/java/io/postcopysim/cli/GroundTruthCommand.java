@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code pcsim ground-truth}: real QEMU against the model, experiment by experiment. */
-@Command(name = "ground-truth", description = "Run fault experiments on real QEMU (loopback,"
+@Command(name = "ground-truth", mixinStandardHelpOptions = true, description = "Run fault experiments on real QEMU (loopback,"
     + " TCG) and the matching model cases; write DIR/agreement.csv and print the table.")
 final class GroundTruthCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -28,6 +28,12 @@ final class GroundTruthCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
+    // The harness passes files under --out to QEMU as -device loader,file=PATH: QEMU's option
+    // syntax would split a path at a comma.
+    if (out.toString().contains(",")) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--out must not"
+          + " contain a comma (QEMU's -device loader,file= option would split the path there)");
+    }
     if (!GroundTruth.qemuInstalled()) {
       err.println("pcsim ground-truth: qemu-system-x86_64 is not installed (apt-get install"
           + " qemu-system-x86)");
@@ -36,8 +42,8 @@ final class GroundTruthCommand implements Callable<Integer> {
     Set<String> chosen = new HashSet<>(only == null ? List.of() : only);
     for (String n : chosen) {
       if (!GroundTruth.experimentNames().contains(n)) {
-        throw new IllegalArgumentException("unknown experiment '" + n + "' (known: "
-            + GroundTruth.experimentNames() + ")");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "unknown experiment '" + n + "' (known: " + GroundTruth.experimentNames() + ")");
       }
     }
     List<GroundTruth.Row> rows = GroundTruth.run(out, chosen, err);

@@ -1,6 +1,7 @@
 package io.postcopysim.cli;
 
 import io.postcopysim.reports.HtmlReport;
+import io.postcopysim.scenarios.FolderLock;
 import io.postcopysim.scenarios.Merge;
 import io.postcopysim.scenarios.Results;
 import io.postcopysim.scenarios.ResultsFiles;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code pcsim merge}: shard outputs into the result of one unsharded run. */
-@Command(name = "merge", description = "Merge the outputs of --shard runs into one result.")
+@Command(name = "merge", mixinStandardHelpOptions = true,
+    description = "Merge the outputs of --shard runs into one result.")
 final class MergeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -24,19 +26,26 @@ final class MergeCommand implements Callable<Integer> {
   List<Path> dirs;
 
   @Option(names = "--out", required = true, paramLabel = "DIR")
-  Path out;
+  String out;
+
+  @Option(names = "--compress", description = "Write cases.csv.gz instead of cases.csv.")
+  boolean compress;
 
   @Override
   public Integer call() throws Exception {
-    Results r = Merge.merge(dirs);
-    ResultsFiles.write(out, r);
-    String name = String.valueOf(r.scenario().get("name"));
-    ResultsFiles.writeAtomically(out.resolve("report.html"),
-        HtmlReport.render(r, Scenario.fromResolved(r.scenario()), name));
-    PrintWriter o = spec.commandLine().getOut();
-    o.printf("merged %d shards: %d cases -> %s (results hash %s)%n", dirs.size(), r.caseCount(),
-        out, ResultsFiles.resultsHash(r));
-    o.flush();
+    Path outDir = new Flags(spec.commandLine()).outDir("--out", out);
+    try (FolderLock lock = FolderLock.acquire(outDir)) {
+      Results r = Merge.merge(dirs);
+      // The scenario of a merge is results.json's own (it may have come from a file the
+      // reader does not have, or a built-in of the same name with other parameters).
+      String replayFrom = outDir.resolve(ResultsFiles.JSON).toString();
+      ResultsFiles.write(outDir, r, compress,
+          HtmlReport.render(r, Scenario.fromResolved(r.scenario()), replayFrom));
+      PrintWriter o = spec.commandLine().getOut();
+      o.printf("merged %d shards: %d cases -> %s (results hash %s)%n", dirs.size(),
+          r.caseCount(), Terminal.safe(outDir.toString()), ResultsFiles.resultsHash(r));
+      o.flush();
+    }
     return Pcsim.EXIT_OK;
   }
 }

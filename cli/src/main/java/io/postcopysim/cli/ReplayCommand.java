@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.postcopysim.core.kernel.Trace.TraceEvent;
 import io.postcopysim.core.kernel.TraceMode;
 import io.postcopysim.core.migration.MigrationRecord;
-import io.postcopysim.core.migration.Variant;
-import io.postcopysim.core.migration.Variants;
 import io.postcopysim.faults.CaseId;
 import io.postcopysim.faults.CaseResult;
 import io.postcopysim.faults.CaseRunner;
@@ -29,11 +27,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code pcsim replay}: one case again, with its timeline; same trace hash as in the batch. */
-@Command(name = "replay", description = "Rerun one case and print its timeline and outcome.")
+@Command(name = "replay", mixinStandardHelpOptions = true,
+    description = "Rerun one case and print its timeline and outcome.")
 final class ReplayCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE.yaml|NAME")
+  @Parameters(index = "0", paramLabel = "FILE.yaml|NAME|DIR|results.json",
+      description = "The scenario: a file, a built-in, or a run's folder or results.json (the"
+          + " resolved scenario it recorded, --variants and --faults included).")
   String scenario;
 
   @Option(names = "--case", required = true, paramLabel = "CASE_ID",
@@ -48,22 +49,25 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ScenarioArgs.Named n = ScenarioArgs.one(scenario);
-    CaseId id = CaseId.parse(caseId);
-    // The case names its variant; it may have come from a run with --variants.
-    Variant variant = Variants.byName(id.variant()).orElseThrow(() -> new IllegalArgumentException(
-        "unknown variant '" + id.variant() + "' in case " + caseId));
-    Study study = n.scenario().withOverrides(List.of(variant), null, null).study();
+    Flags flags = new Flags(spec.commandLine());
+    ReplaySource source = ReplaySource.of(scenario);
+    CaseId id;
+    try {
+      id = CaseId.parse(caseId);
+    } catch (IllegalArgumentException e) {
+      throw flags.error("--case: " + e.getMessage());
+    }
+    Study study = source.study(id, flags);
     GoldenRun golden = GoldenRun.of(study, study.variant(id.variant()));
-    golden.point(id.first().point()); // a clear error if the point is not in the run
+    source.requireEnumerated(id, study, golden, flags);
     CaseRunner.Run run = new CaseRunner(study).run(id, golden, TraceMode.FULL);
     List<Line> lines = timeline(id, run);
     PrintWriter out = spec.commandLine().getOut();
     CaseResult r = run.result();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
-      String[] header = CasesCsv.HEADER.split(",");
-      String[] row = CasesCsv.row(r).split(",", -1);
+      String[] header = CasesCsv.CASE_COLUMNS.split(",");
+      String[] row = CasesCsv.caseColumns(r).split(",", -1);
       for (int i = 0; i < header.length; i++) {
         m.put(header[i], row[i]);
       }
@@ -80,7 +84,8 @@ final class ReplayCommand implements Callable<Integer> {
       out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
           .writeValueAsString(m));
     } else {
-      out.printf("case %s of scenario %s (seed %d)%n", id, n.scenario().name(), study.seed());
+      out.printf("case %s of scenario %s (seed %d)%n", id, source.scenario().name(),
+          study.seed());
       out.printf("%6s %14s  %-5s %s%n", "#", "time", "host", "event");
       for (Line l : lines) {
         out.printf(Locale.ROOT, "%6s %12.6f s  %-5s %s%n", l.index() < 0 ? "" : l.index(),

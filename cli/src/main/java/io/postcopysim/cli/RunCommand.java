@@ -4,18 +4,22 @@ import io.postcopysim.core.migration.Variant;
 import io.postcopysim.core.migration.Variants;
 import io.postcopysim.faults.CaseResult;
 import io.postcopysim.faults.FaultKind;
+import io.postcopysim.faults.GoldenRun;
 import io.postcopysim.faults.Outcome;
 import io.postcopysim.reports.HtmlReport;
 import io.postcopysim.scenarios.BatchRunner;
+import io.postcopysim.scenarios.FolderLock;
+import io.postcopysim.scenarios.NoCases;
 import io.postcopysim.scenarios.Results;
 import io.postcopysim.scenarios.ResultsFiles;
+import io.postcopysim.scenarios.RunPlan;
 import io.postcopysim.scenarios.Scenario;
+import io.postcopysim.scenarios.ScenarioException;
 import io.postcopysim.scenarios.Shard;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -28,10 +32,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code pcsim run}: enumerate and run every case of one or more scenarios. */
-@Command(name = "run", description = "Enumerate and run all cases; write results.json, cases.csv"
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Enumerate and run all cases; write results.json, cases.csv"
     + " and report.html. With no file, the built-in default scenario.")
 final class RunCommand implements Callable<Integer> {
   static final String CHECKPOINT = ".pcsim-checkpoint";
+  /** Above this many rows, say how big the output will be before running. */
+  static final long LARGE_ROWS = 1_000_000;
+  /** cases.csv bytes per row, measured on the default scenario (6,145,574 B / 41,715 rows). */
+  static final long CSV_BYTES_PER_ROW = 150;
 
   @Spec CommandSpec spec;
 
@@ -40,8 +49,8 @@ final class RunCommand implements Callable<Integer> {
   List<String> scenarios = new ArrayList<>();
 
   @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: out;"
-      + " one subdirectory per scenario when several are given).")
-  Path out = Path.of("out");
+      + " one subdirectory per scenario when several are given). Locked while in use.")
+  String out = "out";
 
   @Option(names = "--threads", description = "Worker threads (default: the cores).")
   int threads = Runtime.getRuntime().availableProcessors();
@@ -62,6 +71,10 @@ final class RunCommand implements Callable<Integer> {
       + " forking the run at each failure point (slower; the same results).")
   boolean naive;
 
+  @Option(names = "--compress", description = "Write cases.csv.gz (gzip) instead of cases.csv;"
+      + " merge and replay read either.")
+  boolean compress;
+
   @Option(names = "--fail-on", split = ",", paramLabel = "OUTCOME",
       description = "Exit 1 if any case ends in one of these outcomes.")
   List<String> failOn;
@@ -70,40 +83,47 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Shard sh = shard == null ? null : Shard.parse(shard);
+    Flags flags = new Flags(spec.commandLine());
+    Path outDir = flags.outDir("--out", out);
+    Shard sh = shard == null ? null : flags.shard(shard);
     if (threads < 1) {
-      throw new IllegalArgumentException("--threads must be at least 1");
+      throw flags.error("--threads must be at least 1");
     }
     if (maxFaults != null && (maxFaults < 1 || maxFaults > 2)) {
-      throw new IllegalArgumentException("--max-faults is 1 or 2");
+      throw flags.error("--max-faults is 1 or 2");
     }
-    List<Variant> vs = variants == null ? null : variants.stream().map(n -> Variants.byName(n)
-        .orElseThrow(() -> new IllegalArgumentException("unknown variant '" + n + "' (known: "
-            + Variants.all().stream().map(Variant::name).toList() + ")"))).toList();
-    List<FaultKind> ks = faults == null ? null : faults.stream().map(RunCommand::kind).toList();
+    List<Variant> vs = variants == null ? null : flags.distinct("--variants", variants).stream()
+        .map(flags::variant).toList();
+    List<FaultKind> ks = faults == null ? null : flags.distinct("--faults", faults).stream()
+        .map(n -> flags.constant(FaultKind.class, n, "fault kind")).toList();
     Set<Outcome> failing = EnumSet.noneOf(Outcome.class);
     if (failOn != null) {
       for (String f : failOn) {
-        failing.add(outcome(f));
+        failing.add(flags.constant(Outcome.class, f, "outcome"));
       }
     }
     List<ScenarioArgs.Named> named = ScenarioArgs.resolve(scenarios);
+    ScenarioArgs.requireDistinctNames(named);
     boolean matched = false;
-    for (ScenarioArgs.Named n : named) {
-      Scenario s = n.scenario().withOverrides(vs, ks, maxFaults);
-      Path dir = named.size() == 1 ? out : out.resolve(s.name());
-      Files.createDirectories(dir);
-      ProgressBar bar = new ProgressBar(err, System.console() != null, s.name());
-      Results r = BatchRunner.run(s, new BatchRunner.Options(threads, sh,
-          dir.resolve(CHECKPOINT), bar, !naive));
-      bar.finish();
-      ResultsFiles.write(dir, r);
-      ResultsFiles.writeAtomically(dir.resolve("report.html"), HtmlReport.render(r, s, n.arg()));
-      Files.deleteIfExists(dir.resolve(CHECKPOINT));
-      summary(o, s, r, dir);
-      for (Results.VariantResults v : r.variants()) {
-        for (CaseResult c : v.cases()) {
-          matched |= failing.contains(c.outcome());
+    try (FolderLock lock = FolderLock.acquire(outDir)) {
+      for (ScenarioArgs.Named n : named) {
+        Scenario s = n.scenario().withOverrides(vs, ks, maxFaults);
+        Path dir = named.size() == 1 ? outDir : outDir.resolve(s.name());
+        Files.createDirectories(dir);
+        RunPlan plan = RunPlan.of(s, sh);
+        refuseEmpty(s, plan);
+        warnIfLarge(err, s, plan);
+        ProgressBar bar = new ProgressBar(err, System.console() != null, s.name());
+        Results r = BatchRunner.run(s, plan, new BatchRunner.Options(threads, sh,
+            dir.resolve(CHECKPOINT), bar, !naive));
+        bar.finish();
+        ResultsFiles.write(dir, r, compress, HtmlReport.render(r, s, n.arg()));
+        Files.deleteIfExists(dir.resolve(CHECKPOINT));
+        summary(o, s, r, dir);
+        for (Results.VariantResults v : r.variants()) {
+          for (CaseResult c : v.cases()) {
+            matched |= failing.contains(c.outcome());
+          }
         }
       }
     }
@@ -115,9 +135,32 @@ final class RunCommand implements Callable<Integer> {
     return Pcsim.EXIT_OK;
   }
 
+  /** Zero cases would print a reassuring verdict about nothing (--variants/--faults included). */
+  private static void refuseEmpty(Scenario s, RunPlan plan) {
+    for (GoldenRun g : plan.goldens()) {
+      String why = NoCases.why(plan.study(), g);
+      if (why != null) {
+        throw new ScenarioException(s.source(), 0, 0, "faults", why);
+      }
+    }
+  }
+
+  private void warnIfLarge(PrintWriter err, Scenario s, RunPlan plan) {
+    long rows = plan.estimatedRows();
+    if (rows <= LARGE_ROWS) {
+      return;
+    }
+    boolean bound = plan.study().maxFaults() == 2;
+    err.printf(Locale.ROOT, "pcsim: scenario %s: %s %,d case rows, about %,d MB of cases.csv%s%n",
+        s.name(), bound ? "up to" : "", rows, rows * CSV_BYTES_PER_ROW / 1_000_000,
+        compress ? " before compression (cases.csv.gz is about a tenth)"
+            : " (--compress writes cases.csv.gz, about a tenth)");
+    err.flush();
+  }
+
   private static void summary(PrintWriter o, Scenario s, Results r, Path dir) {
     o.printf(Locale.ROOT, "scenario %s: %d cases%s -> %s%n", s.name(), r.caseCount(),
-        r.shard() == null ? "" : " (shard " + r.shard() + ")", dir);
+        r.shard() == null ? "" : " (shard " + r.shard() + ")", Terminal.safe(dir.toString()));
     o.printf(Locale.ROOT, "  %-20s", "variant");
     for (Outcome oc : Outcome.values()) {
       o.printf(Locale.ROOT, " %18s", oc.name());
@@ -125,29 +168,12 @@ final class RunCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, " %14s%n", "stuck window");
     for (Results.VariantResults v : r.variants()) {
       o.printf(Locale.ROOT, "  %-20s", v.variant());
+      java.util.Map<Outcome, Integer> counts = CaseResult.countByOutcome(v.cases());
       for (Outcome oc : Outcome.values()) {
-        o.printf(Locale.ROOT, " %18d", v.cases().stream().filter(c -> c.outcome() == oc).count());
+        o.printf(Locale.ROOT, " %18d", counts.get(oc));
       }
       o.printf(Locale.ROOT, " %11.3f ms%n", v.stuckNanos() / 1e6);
     }
     o.printf(Locale.ROOT, "  results hash %s%n", ResultsFiles.resultsHash(r));
-  }
-
-  static FaultKind kind(String name) {
-    return parse(FaultKind.class, name, "fault kind");
-  }
-
-  static Outcome outcome(String name) {
-    return parse(Outcome.class, name, "outcome");
-  }
-
-  /** An enum constant by name (any case, '-' for '_'), or a message listing the known ones. */
-  private static <E extends Enum<E>> E parse(Class<E> type, String name, String what) {
-    try {
-      return Enum.valueOf(type, name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown " + what + " '" + name + "' (known: "
-          + Arrays.toString(type.getEnumConstants()) + ")");
-    }
   }
 }

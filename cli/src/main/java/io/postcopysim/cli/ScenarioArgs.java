@@ -51,6 +51,22 @@ final class ScenarioArgs {
     return out;
   }
 
+  /**
+   * Several scenarios write to one subdirectory each, named by the scenario: two of one name
+   * would overwrite each other.
+   */
+  static void requireDistinctNames(List<Named> named) {
+    java.util.Map<String, Named> seen = new java.util.HashMap<>();
+    for (Named n : named) {
+      Named before = seen.putIfAbsent(n.scenario().name(), n);
+      if (before != null && named.size() > 1) {
+        throw new ScenarioException(n.arg(), 0, 0, "name", "'" + n.scenario().name()
+            + "' is also the name of " + before.arg() + ": each scenario of a run writes to"
+            + " the folder of its name, so names must differ");
+      }
+    }
+  }
+
   static Named one(String arg) {
     return resolve(List.of(arg)).get(0);
   }

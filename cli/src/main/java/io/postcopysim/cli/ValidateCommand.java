@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code pcsim validate}: exit 0 when every scenario is usable, 2 with the first error. */
-@Command(name = "validate", description = "Check scenario files; exit 0, or 2 with the error.")
+@Command(name = "validate", mixinStandardHelpOptions = true, description = "Check scenario files; exit 0, or 2 with the error.")
 final class ValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -19,8 +19,11 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    for (ScenarioArgs.Named n : ScenarioArgs.resolve(scenarios)) {
-      out.printf("%s: ok (%s, %d variants, %d fault kinds)%n", n.arg(), n.scenario().name(),
+    List<ScenarioArgs.Named> named = ScenarioArgs.resolve(scenarios);
+    ScenarioArgs.requireDistinctNames(named); // as run would refuse them
+    for (ScenarioArgs.Named n : named) {
+      out.printf("%s: ok (%s, %d variants, %d fault kinds)%n", Terminal.safe(n.arg()),
+          n.scenario().name(),
           n.scenario().study().variants().size(), n.scenario().study().kinds().size());
     }
     out.flush();

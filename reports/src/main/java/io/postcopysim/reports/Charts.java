@@ -41,17 +41,30 @@ final class Charts {
 
   private Charts() {}
 
+  /** An outcome the model adds later is drawn in grey until it has a colour here. */
+  static Color color(Outcome o) {
+    return COLORS.getOrDefault(o, Color.GRAY);
+  }
+
   static String hex(Outcome o) {
-    return String.format("#%06x", COLORS.get(o).getRGB() & 0xffffff);
+    return String.format("#%06x", color(o).getRGB() & 0xffffff);
   }
 
   /**
-   * Where along the migration a fault struck, one row per fault kind, one cell per failure
-   * point, coloured by outcome; dashed lines where the source's phase changes. Runs of equal
-   * outcomes are drawn as one bar, so the SVG stays small however many points there are.
+   * Where along the migration a fault struck, one row per fault kind, along virtual time in
+   * ms: the cell of the point before event k spans (t(k-1), t(k)], the faults it stands for;
+   * coloured by outcome; dashed lines where the source's phase changes. Runs of equal outcomes
+   * are drawn as one bar, so the SVG stays small however many points there are. A cell of no
+   * width (events at one instant) is drawn a hair wide so it can be seen.
+   *
+   * @param times the virtual time of each event of the failure-free run
+   * @param fromPoint first point shown; {@code toPoint} the last
    */
-  static String outcomeStrip(String id, String variant, List<String> kinds,
-      List<CaseResult> singles, double from, double to) {
+  static String outcomeStrip(String id, List<String> kinds, List<CaseResult> singles,
+      long[] times, long fromPoint, long toPoint) {
+    double from = ms(start(times, fromPoint));
+    double to = Math.max(ms(times[(int) toPoint]), from + 1e-3);
+    double hair = (to - from) / 1000;
     Map<Outcome, XYIntervalSeries> series = new EnumMap<>(Outcome.class);
     for (Outcome o : Outcome.values()) {
       series.put(o, new XYIntervalSeries(o.name()));
@@ -59,7 +72,7 @@ final class Charts {
     for (int row = 0; row < kinds.size(); row++) {
       String kind = kinds.get(row);
       List<CaseResult> cells = singles.stream().filter(r -> r.faultKind().equals(kind)
-          && r.point() >= from - 1 && r.point() <= to + 1).toList();
+          && r.point() >= fromPoint && r.point() <= toPoint).toList();
       for (int i = 0; i < cells.size(); ) {
         CaseResult first = cells.get(i);
         int j = i;
@@ -67,8 +80,8 @@ final class Charts {
             && cells.get(j + 1).point() == cells.get(j).point() + 1) {
           j++;
         }
-        double x0 = first.point() - 0.5;
-        double x1 = cells.get(j).point() + 0.5;
+        double x0 = ms(start(times, first.point()));
+        double x1 = Math.max(ms(times[(int) cells.get(j).point()]), x0 + hair);
         series.get(first.outcome()).add((x0 + x1) / 2, x0, x1, row, row - 0.45, row + 0.45);
         i = j + 1;
       }
@@ -82,9 +95,9 @@ final class Charts {
     int s = 0;
     for (Outcome o : Outcome.values()) {
       data.addSeries(series.get(o));
-      renderer.setSeriesPaint(s++, COLORS.get(o));
+      renderer.setSeriesPaint(s++, color(o));
     }
-    NumberAxis x = new NumberAxis("failure point (event of the failure-free run)");
+    NumberAxis x = new NumberAxis("virtual time (ms)");
     x.setRange(from, to);
     x.setLabelFont(FONT);
     x.setTickLabelFont(FONT);
@@ -95,9 +108,10 @@ final class Charts {
     plot.setBackgroundPaint(new Color(0xfafafa));
     MigrationStatus phase = null;
     for (CaseResult r : singles) {
-      if (r.phase() != phase && r.point() >= from && r.point() <= to) {
+      if (r.phase() != phase && r.point() >= fromPoint && r.point() <= toPoint) {
         phase = r.phase();
-        ValueMarker m = new ValueMarker(r.point() - 0.5, Color.DARK_GRAY, new BasicStroke(1f,
+        ValueMarker m = new ValueMarker(ms(start(times, r.point())), Color.DARK_GRAY,
+            new BasicStroke(1f,
             BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {3f, 3f}, 0f));
         m.setLabel(phase.qapiName());
         m.setLabelFont(FONT);
@@ -109,6 +123,15 @@ final class Charts {
     JFreeChart chart = new JFreeChart(null, FONT, plot, false);
     chart.setBackgroundPaint(Color.WHITE);
     return svg(chart, 1000, 60 + 26 * kinds.size(), id);
+  }
+
+  /** Where the span of point k starts: the time of event k-1 (0 for the first). */
+  private static long start(long[] times, long point) {
+    return point <= 0 ? 0 : times[(int) point - 1];
+  }
+
+  private static double ms(long nanos) {
+    return nanos / 1e6;
   }
 
   /** A grouped bar chart: categories along x, one bar per series. */

@@ -7,6 +7,7 @@ import io.postcopysim.faults.CaseRunner;
 import io.postcopysim.faults.GoldenRun;
 import io.postcopysim.faults.Outcome;
 import io.postcopysim.faults.Study;
+import io.postcopysim.scenarios.Glossary;
 import io.postcopysim.scenarios.Results;
 import io.postcopysim.scenarios.ResultsFiles;
 import io.postcopysim.scenarios.Scenario;
@@ -33,7 +34,8 @@ public final class HtmlReport {
 
   /**
    * @param scenario the scenario the results came from (to replay counterexamples)
-   * @param scenarioArg how the user named it, for the replay commands
+   * @param scenarioArg what {@code pcsim replay} takes to find the scenario again (the
+   *     scenario's file or built-in name, or a merged result's results.json); shell-quoted
    */
   public static String render(Results r, Scenario scenario, String scenarioArg) {
     StringBuilder b = new StringBuilder(1 << 20);
@@ -50,6 +52,7 @@ public final class HtmlReport {
         .append(" &middot; results hash <code id=\"results-hash\">")
         .append(ResultsFiles.resultsHash(r)).append("</code></p>\n")
         .append(legend()).append("</header>\n");
+    glossary(b);
     headline(b, r);
     matrices(b, r);
     counterexamples(b, r, scenario, scenarioArg);
@@ -58,6 +61,19 @@ public final class HtmlReport {
     parameters(b, r);
     b.append("</body></html>\n");
     return b.toString();
+  }
+
+  // ---- 0. glossary ----
+
+  private static void glossary(StringBuilder b) {
+    b.append("<section id=\"glossary\"><h2>Outcomes</h2>\n<dl class=\"glossary\">\n");
+    for (Outcome o : Outcome.values()) {
+      b.append("<dt><span class=\"pill\" style=\"background:").append(Charts.hex(o))
+          .append("\">").append(o.name()).append("</span>")
+          .append(o.unsafe() ? " (unsafe)" : "").append("</dt><dd>")
+          .append(esc(Glossary.outcome(o.name()))).append("</dd>\n");
+    }
+    b.append("</dl></section>\n");
   }
 
   // ---- 1. headline and verdict ----
@@ -96,17 +112,18 @@ public final class HtmlReport {
     b.append("<h3>Variant &times; phase (the source's status when the fault struck)</h3>\n");
     table(b, r, "phase", x -> x.phase().name());
     b.append("<h3>Along the migration</h3>\n<p>Each row is a fault kind, each column a failure"
-        + " point (an event of the failure-free run), coloured by outcome; dashed lines mark the"
-        + " source's phase changes.</p>\n");
+        + " point (faults striking between the previous event of the failure-free run and this one),"
+        + " coloured by outcome, along virtual time; dashed lines mark the source's phase"
+        + " changes.</p>\n");
     for (Results.VariantResults v : r.variants()) {
       List<CaseResult> singles = v.cases().stream().filter(x -> x.id().faults().size() == 1)
           .toList();
       List<String> kinds = singles.stream().map(CaseResult::faultKind).distinct().toList();
-      long points = ((Number) v.golden().get("events")).longValue();
+      long points = v.pointTimes().length - 1;
       b.append("<figure class=\"strip\"><figcaption>").append(esc(v.variant()))
           .append("</figcaption>")
-          .append(Charts.outcomeStrip("strip-" + v.variant(), v.variant(), kinds, singles,
-              -0.5, points + 0.5));
+          .append(Charts.outcomeStrip("strip-" + v.variant(), kinds, singles, v.pointTimes(),
+              0, points));
       // The switchover is a handful of events: a second strip zooms in on it.
       long from = singles.stream().filter(x -> x.phase() != MigrationStatus.ACTIVE
           && x.phase() != MigrationStatus.SETUP).mapToLong(CaseResult::point).min().orElse(-1);
@@ -118,8 +135,8 @@ public final class HtmlReport {
         long to = Math.min(points, Math.max(from + 40, lastStuck + 10));
         b.append("<figcaption>").append(esc(v.variant())).append(", the switchover (points ")
             .append(Math.max(0, from - 5)).append(" to ").append(to).append(")</figcaption>")
-            .append(Charts.outcomeStrip("zoom-" + v.variant(), v.variant(), kinds, singles,
-                Math.max(0, from - 5) - 0.5, to + 0.5));
+            .append(Charts.outcomeStrip("zoom-" + v.variant(), kinds, singles, v.pointTimes(),
+                Math.max(0, from - 5), to));
       }
       b.append("</figure>\n");
     }
@@ -190,8 +207,9 @@ public final class HtmlReport {
             .append(", detection ")
             .append(x.detectionNanos() < 0 ? "never" : ms(x.detectionNanos()))
             .append(x.statusMismatch() ? ", status mismatch" : "").append("</p>\n")
-            .append("<pre class=\"replay\">./pcsim replay ").append(esc(arg)).append(" --case ")
-            .append(esc(x.id().toString())).append("</pre>\n<div class=\"msc\">")
+            .append("<pre class=\"replay\">./pcsim replay ").append(esc(Shell.quote(arg)))
+            .append(" --case ").append(esc(Shell.quote(x.id().toString())))
+            .append("</pre>\n<div class=\"msc\">")
             .append(SequenceChart.svg(uml)).append("</div></article>\n");
       }
     }
@@ -324,17 +342,17 @@ public final class HtmlReport {
     return b.append("</p>\n").toString();
   }
 
-  static Map<Outcome, Integer> counts(List<CaseResult> cases) {
-    return CaseResult.countByOutcome(cases);
-  }
-
-  /** Cases whose outcome is a safety violation ({@link Outcome#unsafe()}). */
+  /** Cases in an unsafe outcome (whatever outcomes the model calls unsafe). */
   static int unsafe(Map<Outcome, Integer> counts) {
     int n = 0;
     for (Map.Entry<Outcome, Integer> e : counts.entrySet()) {
       n += e.getKey().unsafe() ? e.getValue() : 0;
     }
     return n;
+  }
+
+  static Map<Outcome, Integer> counts(List<CaseResult> cases) {
+    return CaseResult.countByOutcome(cases);
   }
 
 
@@ -389,5 +407,7 @@ public final class HtmlReport {
       .msc{overflow-x:auto}
       table.cov td{text-align:left}
       details{margin:.5em 0}summary{cursor:pointer;font-weight:bold}
+      dl.glossary{display:grid;grid-template-columns:max-content auto;gap:2px 1em}
+      dl.glossary dd{margin:0}
       """;
 }

@@ -28,37 +28,38 @@ final class Verdict {
     b.append(".</li>\n");
     for (Results.VariantResults v : vs) {
       Map<Outcome, Integer> c = HtmlReport.counts(v.cases());
-      int split = c.get(Outcome.SPLIT_BRAIN);
-      int diverged = c.get(Outcome.DIVERGED);
-      int lost = c.get(Outcome.VM_LOST);
-      int unsettled = c.get(Outcome.UNSETTLED);
       int stuck = c.get(Outcome.STUCK_PAUSED);
       long lostAfterSwitch = v.cases().stream().filter(x -> x.outcome() == Outcome.VM_LOST
           && x.phase() == MigrationStatus.POSTCOPY_ACTIVE).count();
       b.append("<li><b>").append(HtmlReport.esc(v.variant())).append("</b>: ");
-      if (split + diverged + lost + stuck + unsettled == 0) {
-        b.append("no single fault leaves the VM stuck, split or lost.");
+      if (v.cases().isEmpty()) {
+        b.append("no case was run, so nothing is known.");
+      } else if (HtmlReport.unsafe(c) + stuck == 0) {
+        b.append("no single fault leaves the VM stuck, split, diverged or lost.");
       } else {
         b.append(String.format(Locale.ROOT, "%d of %d cases stuck", stuck, v.cases().size()));
-        if (split > 0) {
-          b.append(", <b>").append(split).append(" split brain</b>");
-          first(v, Outcome.SPLIT_BRAIN, b);
-        }
-        if (diverged > 0) {
-          b.append(", <b>").append(diverged).append(" diverged</b> (the source ran again after"
-              + " the destination had run: disk and memory no longer match)");
-          first(v, Outcome.DIVERGED, b);
-        }
-        if (unsettled > 0) {
-          b.append(", ").append(unsettled).append(" unsettled at the horizon (raise"
-              + " <code>horizon</code> to judge them)");
-        }
-        if (lost > 0) {
-          b.append(", ").append(lost).append(" VM lost (")
-              .append(lostAfterSwitch).append(" of them struck in postcopy-active, where the"
-                  + " destination holds pages nobody else has)");
+        // Every unsafe outcome the model knows, in its order (a new one is reported too).
+        for (Outcome o : Outcome.values()) {
+          int n = c.get(o);
+          if (!o.unsafe() || n == 0) {
+            continue;
+          }
+          if (o == Outcome.VM_LOST) {
+            b.append(", ").append(n).append(" VM lost (").append(lostAfterSwitch)
+                .append(" of them struck in postcopy-active, where the destination holds pages"
+                    + " nobody else has)");
+          } else {
+            b.append(", <b>").append(n).append(' ').append(o.name().toLowerCase(Locale.ROOT)
+                .replace('_', ' ')).append("</b>");
+            first(v, o, b);
+          }
         }
         b.append('.');
+      }
+      int unsettled = c.get(Outcome.UNSETTLED);
+      if (unsettled > 0) {
+        b.append(" <b>").append(unsettled).append(" cases unsettled</b> at the horizon: raise"
+            + " <code>horizon</code> to judge them.");
       }
       b.append("</li>\n");
     }

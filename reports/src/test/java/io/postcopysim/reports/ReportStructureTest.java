@@ -107,6 +107,38 @@ class ReportStructureTest {
   }
 
   @Test
+  void theGlossaryDescribesEveryOutcome() {
+    Element g = DOC.getElementById("glossary");
+    assertThat(g).isNotNull();
+    for (Outcome o : Outcome.values()) {
+      assertThat(g.text()).contains(o.name() + (o.unsafe() ? " (unsafe)" : "") + " "
+          + io.postcopysim.scenarios.Glossary.outcome(o.name()));
+      assertThat(io.postcopysim.scenarios.Glossary.outcome(o.name()))
+          .isNotEqualTo("(not described yet)");
+    }
+    assertThat(io.postcopysim.scenarios.Glossary.outcome("DIVERGED"))
+        .isEqualTo("the guest ran on both hosts one after the other: disk and memory diverged");
+  }
+
+  @Test
+  void stripsRunAlongVirtualTime() {
+    var strips = DOC.select("figure.strip svg");
+    assertThat(strips).isNotEmpty();
+    for (Element svg : strips) {
+      assertThat(svg.text()).contains("virtual time (ms)").doesNotContain("failure point");
+    }
+  }
+
+  @Test
+  void replayCommandsAreShellWords() {
+    assertThat(Shell.quote("report-test.yaml")).isEqualTo("report-test.yaml");
+    assertThat(Shell.quote("my runs/results.json")).isEqualTo("'my runs/results.json'");
+    assertThat(Shell.quote("a'b;$(rm -rf x)")).isEqualTo("'a'\\''b;$(rm -rf x)'");
+    assertThat(HtmlReport.render(Reports.RESULTS, Reports.SCENARIO, "dir with space/r.json"))
+        .contains("./pcsim replay 'dir with space/r.json' --case ");
+  }
+
+  @Test
   void renderingTwiceGivesTheSameBytes() {
     assertThat(HtmlReport.render(Reports.RESULTS, Reports.SCENARIO, "report-test.yaml"))
         .isEqualTo(Reports.HTML);

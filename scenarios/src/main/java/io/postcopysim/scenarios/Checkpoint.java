@@ -35,8 +35,8 @@ final class Checkpoint implements Closeable {
     if (Files.exists(file)) {
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
       if (lines.isEmpty() || !lines.get(0).equals(MAGIC + fingerprint)) {
-        throw new IOException("checkpoint " + file + " belongs to another scenario, shard or"
-            + " version; delete it to start over");
+        throw new ScenarioException(file.toString(), 0, 0, "", "this checkpoint belongs to"
+            + " another scenario, shard or build of the model; delete it to start over");
       }
       int i = 1;
       while (i < lines.size()) {
@@ -44,13 +44,23 @@ final class Checkpoint implements Closeable {
         if (head.length != 3 || !head[0].equals("P")) {
           break;
         }
-        int n = Integer.parseInt(head[2]);
+        int n;
+        try {
+          n = Integer.parseInt(head[2]);
+        } catch (NumberFormatException e) {
+          break; // torn header
+        }
         if (i + n + 1 >= lines.size() || !lines.get(i + n + 1).equals("E " + head[1])) {
           break; // torn block: the run was killed while writing it
         }
         List<CaseResult> rows = new ArrayList<>(n);
-        for (String row : lines.subList(i + 1, i + 1 + n)) {
-          rows.add(CasesCsv.parse(row));
+        for (int r = i + 1; r < i + 1 + n; r++) {
+          try {
+            rows.add(CasesCsv.parseCase(lines.get(r)));
+          } catch (CasesCsv.MalformedRow e) {
+            throw new ScenarioException(file.toString(), r + 1, 1, "", "damaged checkpoint: "
+                + e.getMessage() + "; delete it to start over");
+          }
         }
         done.put(head[1], rows);
         for (String l : lines.subList(i, i + n + 2)) {
@@ -76,7 +86,7 @@ final class Checkpoint implements Closeable {
       StringBuilder b = new StringBuilder("P ").append(key).append(' ').append(rows.size())
           .append('\n');
       for (CaseResult r : rows) {
-        b.append(CasesCsv.row(r)).append('\n');
+        b.append(CasesCsv.caseColumns(r)).append('\n');
       }
       b.append("E ").append(key).append('\n');
       out.write(b.toString());

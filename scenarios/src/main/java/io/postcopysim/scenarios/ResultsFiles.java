@@ -2,52 +2,77 @@ package io.postcopysim.scenarios;
 
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.postcopysim.core.kernel.Hashing;
 import io.postcopysim.core.migration.MigrationStatus;
 import io.postcopysim.faults.CaseResult;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 
 /**
- * results.json and cases.csv (DESIGN.md §4), written atomically (a temp file in the same
- * directory, then a rename), and read back for merges.
+ * results.json and cases.csv (DESIGN.md §4): their text, and writing them with the report as
+ * one commit ({@link OutputFolder}). {@link StoredResults} reads them back.
  */
 public final class ResultsFiles {
   public static final String JSON = "results.json";
   public static final String CSV = "cases.csv";
-  private static final ObjectMapper MAPPER = new ObjectMapper()
+  public static final String CSV_GZ = "cases.csv.gz";
+  public static final String REPORT = "report.html";
+  static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT);
 
   private ResultsFiles() {}
 
   public static String csv(Results r) {
-    StringBuilder b = new StringBuilder(CasesCsv.HEADER).append('\n');
-    for (Results.VariantResults v : r.variants()) {
-      for (CaseResult c : v.cases()) {
-        b.append(CasesCsv.row(c)).append('\n');
-      }
+    StringWriter w = new StringWriter();
+    try {
+      writeCsv(r, w);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringWriter does not fail
     }
-    return b.toString();
+    return w.toString();
   }
 
-  /** A hash of every case row and every golden trace: equal results, equal hash. */
-  public static String resultsHash(Results r) {
-    long h = Hashing.text(csv(r));
+  /** Row by row, so a run of millions of cases never holds the file as one string. */
+  public static void writeCsv(Results r, Writer out) throws IOException {
+    out.write(CasesCsv.HEADER);
+    out.write('\n');
     for (Results.VariantResults v : r.variants()) {
-      h = Hashing.fold(h, Hashing.text(v.variant() + "=" + v.golden().get("trace_hash")));
+      for (CaseResult c : v.cases()) {
+        out.write(CasesCsv.row(c, v.pointTime(c)));
+        out.write('\n');
+      }
+    }
+  }
+
+  /**
+   * A hash of every case row, every golden trace, and every figure the headline shows that is
+   * not a count of rows (the stuck windows): equal results, equal hash; a changed headline, a
+   * changed hash.
+   */
+  public static String resultsHash(Results r) {
+    long h = Hashing.text(CasesCsv.HEADER);
+    for (Results.VariantResults v : r.variants()) {
+      for (CaseResult c : v.cases()) {
+        h = Hashing.fold(h, Hashing.text(CasesCsv.row(c, v.pointTime(c))));
+      }
+    }
+    for (Results.VariantResults v : r.variants()) {
+      h = Hashing.fold(h, Hashing.text(v.variant() + "=" + v.golden().get("trace_hash")
+          + " stuck=" + v.stuckNanos() + " " + v.stuckByKindNanos()));
     }
     return CasesCsv.hex(h);
   }
@@ -56,6 +81,7 @@ public final class ResultsFiles {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("tool", r.tool());
     out.put("version", r.version());
+    out.put("model", r.model());
     out.put("scenario", r.scenario());
     if (r.shard() != null) {
       out.put("shard", r.shard());
@@ -81,9 +107,7 @@ public final class ResultsFiles {
       vm.put("by_phase", byPhase);
       vm.put("stuck_window_ms", millis(v.stuckNanos()));
       vm.put("stuck_window_ns", v.stuckNanos());
-      Map<String, Object> stuckKinds = new LinkedHashMap<>();
-      v.stuckByKindNanos().forEach((k, ns) -> stuckKinds.put(k, ns));
-      vm.put("stuck_window_by_kind_ns", stuckKinds);
+      vm.put("stuck_window_by_kind_ns", new LinkedHashMap<>(v.stuckByKindNanos()));
       variants.add(vm);
     }
     out.put("variants", variants);
@@ -102,7 +126,6 @@ public final class ResultsFiles {
     return out;
   }
 
-
   public static String jsonText(Results r) {
     DefaultPrettyPrinter pp = new DefaultPrettyPrinter()
         .withObjectIndenter(new DefaultIndenter("  ", "\n"));
@@ -113,68 +136,44 @@ public final class ResultsFiles {
     }
   }
 
-  /** Writes both files, each atomically. */
+  /** results.json and cases.csv without a report (tests, tools), committed as one. */
   public static void write(Path dir, Results r) throws IOException {
-    Files.createDirectories(dir);
-    writeAtomically(dir.resolve(CSV), csv(r));
-    writeAtomically(dir.resolve(JSON), jsonText(r));
+    write(dir, r, false, null);
   }
 
+  /**
+   * results.json, cases.csv (gzip-compressed as cases.csv.gz when {@code compress}) and, when
+   * given, report.html, committed as one set; the other form of cases.csv is removed with it.
+   */
+  public static void write(Path dir, Results r, boolean compress, String reportHtml)
+      throws IOException {
+    Map<String, OutputFolder.Content> files = new LinkedHashMap<>();
+    files.put(compress ? CSV_GZ : CSV, out -> {
+      OutputStream o = compress ? new GZIPOutputStream(out, 1 << 16) : out;
+      Writer w = new OutputStreamWriter(o, StandardCharsets.UTF_8);
+      writeCsv(r, w);
+      w.flush();
+      if (o instanceof GZIPOutputStream gz) {
+        gz.finish();
+      }
+    });
+    files.put(JSON, text(jsonText(r)));
+    if (reportHtml != null) {
+      files.put(REPORT, text(reportHtml));
+    }
+    List<String> stale = new ArrayList<>(List.of(compress ? CSV : CSV_GZ));
+    if (reportHtml == null) {
+      stale.add(REPORT); // a report of earlier results must not sit beside these
+    }
+    OutputFolder.commit(dir, files, stale);
+  }
+
+  private static OutputFolder.Content text(String s) {
+    return out -> out.write(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Kept for single files outside a result set (the checkpoint). */
   public static void writeAtomically(Path target, String text) throws IOException {
-    Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(),
-        "." + target.getFileName(), ".tmp");
-    try {
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      try {
-        // createTempFile makes the file private; results are ordinary files (rw-r--r--).
-        Files.setPosixFilePermissions(tmp,
-            java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system: keep the default
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
-
-  /** Reads a results directory back (for merges). */
-  @SuppressWarnings("unchecked")
-  public static Results read(Path dir) throws IOException {
-    JsonNode root = MAPPER.readTree(dir.resolve(JSON).toFile());
-    List<String> lines = Files.readAllLines(dir.resolve(CSV), StandardCharsets.UTF_8);
-    if (lines.isEmpty() || !lines.get(0).equals(CasesCsv.HEADER)) {
-      throw new IOException(dir.resolve(CSV) + " does not start with the cases.csv header");
-    }
-    Map<String, List<CaseResult>> byVariant = new LinkedHashMap<>();
-    for (String line : lines.subList(1, lines.size())) {
-      if (!line.isEmpty()) {
-        CaseResult c = CasesCsv.parse(line);
-        byVariant.computeIfAbsent(c.variant(), k -> new ArrayList<>()).add(c);
-      }
-    }
-    List<Results.VariantResults> variants = new ArrayList<>();
-    for (JsonNode v : root.get("variants")) {
-      String name = v.get("variant").asText();
-      Map<String, Long> stuckKinds = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = v.get("stuck_window_by_kind_ns").fields();
-          it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        stuckKinds.put(e.getKey(), e.getValue().asLong());
-      }
-      variants.add(new Results.VariantResults(name,
-          MAPPER.convertValue(v.get("golden"), LinkedHashMap.class),
-          v.get("stuck_window_ns").asLong(), stuckKinds,
-          byVariant.getOrDefault(name, List.of())));
-    }
-    JsonNode shard = root.get("shard");
-    return new Results(root.get("tool").asText(), root.get("version").asText(),
-        MAPPER.convertValue(root.get("scenario"), LinkedHashMap.class),
-        shard == null ? null : shard.asText(), variants);
+    OutputFolder.writeAtomically(target, text);
   }
 }

@@ -41,10 +41,34 @@ public final class ScenarioLoader {
 
   private ScenarioLoader() {}
 
+  /**
+   * The largest scenario file read: the longest built-in is about 2 KiB. Checked before
+   * reading, so /dev/zero or a 50 MB file cannot exhaust memory or time.
+   */
+  public static final long MAX_FILE_BYTES = 1 << 20;
+
+  /** Sane names: a folder name on every file system, harmless on a terminal and in a shell. */
+  private static final java.util.regex.Pattern NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
   public static Scenario load(Path file) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file,
+          java.nio.file.attribute.BasicFileAttributes.class);
+      if (!a.isRegularFile()) {
+        throw new ScenarioException(file.toString(), 0, 0, "", "not a regular file (a scenario"
+            + " is a .yaml file; devices, pipes and sockets are not read)");
+      }
+      if (a.size() > MAX_FILE_BYTES) {
+        throw new ScenarioException(file.toString(), 0, 0, "", "too large (" + a.size()
+            + " bytes; a scenario file is at most " + MAX_FILE_BYTES + " bytes)");
+      }
+      byte[] bytes = Files.readAllBytes(file);
+      text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ScenarioException(file.toString(), 0, 0, "", "not UTF-8 text");
     } catch (IOException e) {
       throw new ScenarioException(file.toString(), 0, 0, "", "cannot read the file: "
           + e.getClass().getSimpleName() + " " + e.getMessage());
@@ -58,6 +82,12 @@ public final class ScenarioLoader {
     Section top = new Section(file, "", root);
     String defaultName = Path.of(file).getFileName().toString().replaceFirst("\\.ya?ml$", "");
     String name = top.text("name", defaultName);
+    if (!NAME.matcher(name).matches()) {
+      Node at = top.raw("name");
+      throw top.error(at, "name", "'" + printable(name) + "'" + (at == null ? " (from the file"
+          + " name; set name:)" : "") + " is not a usable name: it names the output folder, so"
+          + " it is 1 to 64 of A-Z a-z 0-9 . _ - and starts with a letter or digit");
+    }
     long seed = top.integer("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
     long horizon = top.duration("horizon", Time.HOUR, true);
 
@@ -185,7 +215,12 @@ public final class ScenarioLoader {
    */
   private static void checkHorizon(Section top, MapNode root, String file, Scenario s) {
     for (Variant v : s.study().variants()) {
-      GoldenRun g = GoldenRun.of(s.study(), v);
+      GoldenRun g;
+      try {
+        g = GoldenRun.of(s.study(), v);
+      } catch (io.postcopysim.core.kernel.UnrunnableScenario e) {
+        throw new ScenarioException(file, root.line(), root.column(), "", e.getMessage());
+      }
       if (g.result().source() != MigrationStatus.COMPLETED
           || g.result().destination() != MigrationStatus.COMPLETED) {
         Node at = top.raw("horizon");
@@ -195,6 +230,20 @@ public final class ScenarioLoader {
                 + Units.formatDuration(s.study().horizonNanos()) + "); it needs more, or the"
                 + " parameters keep it from converging");
       }
+      String none = NoCases.why(s.study(), g);
+      if (none != null) {
+        Node at = top.section("faults").raw("points");
+        throw new ScenarioException(file, at == null ? root.line() : at.line(),
+            at == null ? root.column() : at.column(), "faults.points", none);
+      }
     }
+  }
+
+  /** A name with control characters shown as escapes, for an error message. */
+  private static String printable(String s) {
+    StringBuilder b = new StringBuilder();
+    s.chars().forEach(c -> b.append(c < 0x20 || c == 0x7f || Character.isSurrogate((char) c)
+        ? String.format(Locale.ROOT, "\\u%04x", c) : String.valueOf((char) c)));
+    return b.toString();
   }
 }

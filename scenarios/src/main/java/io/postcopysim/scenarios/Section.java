@@ -92,8 +92,20 @@ final class Section {
     return units(key, fallback, "a rate like 100MiB/s", Units::byteRate, false);
   }
 
+  /**
+   * The longest duration a scenario may give. The model adds and multiplies durations (a
+   * horizon plus a heal time, keepalive idle plus interval times count up to 1000) in long
+   * nanoseconds, whose range ends at about 292 years: 1000 hours keeps every such sum far
+   * from overflowing, and is far beyond any migration.
+   */
+  static final long MAX_DURATION = 1000 * 3600 * Time.SECOND;
+
   long duration(String key, long fallback, boolean positive) {
-    return units(key, fallback, "a duration like 250us or 5s", Units::duration, positive);
+    long v = units(key, fallback, "a duration like 250us or 5s", Units::duration, positive);
+    if (v > MAX_DURATION && raw(key) != null) {
+      throw error(raw(key), key, "must be at most 1000h, got " + ((Scalar) raw(key)).text());
+    }
+    return v;
   }
 
   /** A duration, or {@code never}. */
@@ -112,6 +124,11 @@ final class Section {
     }
     if (!(s.value() instanceof Number n) || s.value() instanceof Double) {
       throw error(s, key, "expected a whole number, found '" + s.text() + "'");
+    }
+    // Jackson reads integers beyond long as BigInteger, whose longValue() silently wraps
+    // (18446744073709551658 would run as 42).
+    if (!(n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte)) {
+      throw error(s, key, "must be between " + min + " and " + max + ", got " + s.text());
     }
     long v = n.longValue();
     if (v < min || v > max) {

@@ -120,9 +120,21 @@ class BatchRunnerTest {
   void writtenFilesReadBackToTheSameResults(@TempDir Path tmp) throws Exception {
     Results r = run(small(), 2, new Shard(1, 2), null);
     ResultsFiles.write(tmp, r);
-    Results back = ResultsFiles.read(tmp);
-    assertThat(ResultsFiles.jsonText(back)).isEqualTo(ResultsFiles.jsonText(r));
+    StoredResults back = StoredResults.read(tmp);
+    assertThat(back.json()).isEqualTo(ResultsFiles.jsonText(r));
+    assertThat(back.rows()).hasSize((int) r.caseCount());
     assertThat(Files.list(tmp).map(p -> p.getFileName().toString()).sorted().toList())
-        .containsExactly("cases.csv", "results.json"); // no temp file left behind
+        .containsExactly("cases.csv", OutputFolder.MANIFEST, "results.json"); // no temp file
+  }
+
+  @Test
+  void aCompressedCsvReadsBackAndReplacesThePlainOne(@TempDir Path tmp) throws Exception {
+    Results r = run(small(), 2, new Shard(1, 2), null);
+    ResultsFiles.write(tmp, r);
+    ResultsFiles.write(tmp, r, true, null);
+    assertThat(Files.exists(tmp.resolve("cases.csv"))).isFalse();
+    assertThat(Files.size(tmp.resolve("cases.csv.gz"))).isLessThan(
+        ResultsFiles.csv(r).length() / 4);
+    assertThat(StoredResults.read(tmp).rows()).hasSize((int) r.caseCount());
   }
 }

@@ -3,7 +3,14 @@ package io.postcopysim.scenarios;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -53,7 +60,47 @@ class MalformedScenarioTest {
         Arguments.of("name: a\nname: b\n", 2, 1, "name", "duplicate key"),
         Arguments.of("horizon: 1s\n", 1, 10, "horizon", "does not finish within the horizon"),
         Arguments.of("migration: {variants: []}\n", 1, 23, "migration.variants",
-            "must not be empty"));
+            "must not be empty"),
+        // integers beyond long: Jackson's BigInteger would wrap (this one to 42)
+        Arguments.of("seed: 18446744073709551658\n", 1, 7, "seed", "must be between"),
+        // durations whose nanoseconds overflow long, or whose sums would
+        Arguments.of("horizon: 10000000000h\n", 1, 10, "horizon", "too large"),
+        Arguments.of("partition-heal: 2562047h\nfaults: {partition-heal: 2562047h}\n", 2, 26,
+            "faults.partition-heal", "must be at most 1000h"),
+        Arguments.of("network: {tcp: {keepalive: {interval: 5000h}}}\n", 1, 39,
+            "network.tcp.keepalive.interval", "must be at most 1000h"),
+        // names become folder names, terminal text and shell words
+        Arguments.of("name: \"../../etc/x\"\n", 1, 7, "name", "not a usable name"),
+        Arguments.of("name: /tmp/x\n", 1, 7, "name", "not a usable name"),
+        Arguments.of("name: \"\\e[31mred\"\n", 1, 7, "name", "not a usable name"),
+        Arguments.of("name: \"a\\ud800b\"\n", 1, 7, "name", "not a usable name"),
+        // zero cases is not "safe": points the failure-free run never reaches
+        Arguments.of("faults: {points: [POSTCOPY_PAUSED]}\n", 1, 18, "faults.points",
+            "reaches the source phases"));
+  }
+
+  /** Files that are not scenario text are refused before a byte is parsed. */
+  @Test
+  void nonRegularAndOversizedFilesAreRefusedBeforeReading(@TempDir Path tmp) throws Exception {
+    assertThat(refusal(Path.of("/dev/zero"))).contains("not a regular file");
+    assertThat(refusal(tmp)).contains("not a regular file");
+    Path big = tmp.resolve("big.yaml");
+    Files.writeString(big, "# " + "x".repeat((int) ScenarioLoader.MAX_FILE_BYTES) + "\n");
+    assertThat(refusal(big)).contains("too large");
+    Path fifo = tmp.resolve("fifo.yaml");
+    if (new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0) {
+      // Reading a FIFO with no writer would block forever: the refusal must come first.
+      assertTimeoutPreemptively(Duration.ofSeconds(10),
+          () -> assertThat(refusal(fifo)).contains("not a regular file"));
+    }
+  }
+
+  private static String refusal(Path file) {
+    ScenarioException e = catchThrowableOfType(ScenarioException.class,
+        () -> ScenarioLoader.load(file));
+    assertThat(e).as("no error for %s", file).isNotNull();
+    assertThat(e.file()).isEqualTo(file.toString());
+    return e.getMessage();
   }
 
   @ParameterizedTest
