@@ -49,6 +49,9 @@ public final class Aggregate {
     MigrationResult r = g.result();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("outcome", g.outcome().name());
+    if (!g.finding().isEmpty()) {
+      m.put("finding", g.finding()); // the design fails without a fault: say so, loudly
+    }
     m.put("events", r.events());
     m.put("total_time_ms", ResultsFiles.millis(r.totalTime()));
     m.put("downtime_ms", ResultsFiles.millis(r.downtime()));
