@@ -1,6 +1,7 @@
 package io.postcopysim.cli;
 
 import io.postcopysim.qemu.GroundTruth;
+import io.postcopysim.qemu.QemuVersion;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -25,6 +26,11 @@ final class GroundTruthCommand implements Callable<Integer> {
       description = "Run only these experiments.")
   List<String> only;
 
+  @Option(names = "--qemu", split = ",", paramLabel = "VERSION",
+      description = "QEMU versions: 7.2 (the host's), 10.0, 11.1 (chroots made by"
+          + " qemu-harness/install-qemu.sh), or all. Default: 7.2.")
+  List<String> qemu;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -34,10 +40,13 @@ final class GroundTruthCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--out must not"
           + " contain a comma (QEMU's -device loader,file= option would split the path there)");
     }
-    if (!GroundTruth.qemuInstalled()) {
-      err.println("pcsim ground-truth: qemu-system-x86_64 is not installed (apt-get install"
-          + " qemu-system-x86)");
-      return Pcsim.EXIT_BAD_INPUT;
+    List<QemuVersion> versions = QemuVersion.parse(qemu == null ? List.of("7.2") : qemu);
+    for (QemuVersion v : versions) {
+      if (!v.installed()) {
+        err.println("pcsim ground-truth: QEMU " + v.version() + " is not installed; install it"
+            + " with: " + v.installCommand());
+        return Pcsim.EXIT_BAD_INPUT;
+      }
     }
     Set<String> chosen = new HashSet<>(only == null ? List.of() : only);
     for (String n : chosen) {
@@ -46,7 +55,7 @@ final class GroundTruthCommand implements Callable<Integer> {
             "unknown experiment '" + n + "' (known: " + GroundTruth.experimentNames() + ")");
       }
     }
-    List<GroundTruth.Row> rows = GroundTruth.run(out, chosen, err);
+    List<GroundTruth.Row> rows = GroundTruth.run(out, versions, chosen, err);
     PrintWriter o = spec.commandLine().getOut();
     o.print(GroundTruth.table(rows));
     o.println("-> " + out.resolve("agreement.csv"));

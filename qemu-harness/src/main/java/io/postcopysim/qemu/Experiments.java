@@ -2,19 +2,27 @@ package io.postcopysim.qemu;
 
 import static io.postcopysim.faults.FaultKind.CONNECTION_RESET;
 import static io.postcopysim.faults.FaultKind.DEST_CRASH;
+import static io.postcopysim.faults.FaultKind.DEST_HOST_CRASH;
+import static io.postcopysim.faults.FaultKind.DEST_LOAD_ERROR;
 import static io.postcopysim.faults.FaultKind.PARTITION;
+import static io.postcopysim.faults.FaultKind.PARTITION_TO_DEST;
 import static io.postcopysim.faults.FaultKind.PARTITION_TO_SOURCE;
 import static io.postcopysim.faults.FaultKind.SOURCE_CRASH;
 
-import io.postcopysim.faults.FaultKind;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The experiments: LEGACY (QEMU 7.2 postcopy) and PRECOPY (with and without return path), each
- * fault struck at a protocol point that a run can reach deterministically (a phase held open by
- * the bandwidth cap, or a return-path message seen by the proxy).
+ * The experiments. Faults are real: kill -9, iptables DROP per direction in the experiment's
+ * network namespace (with tcp_retries2=5 where TCP's give-up is to be seen), a middlebox reset
+ * ({@code ss -K} on both ends), a host crash (every packet of the connection dropped, then kill
+ * -9, so no FIN or RST leaves), a device-state load error (a device the destination lacks).
+ * The fault proxy is in the path only where a fault is timed at a return-path message.
+ *
+ * <p>The baseline set (first round, on 7.2 and 10.0: LEGACY) keeps its names; the second round
+ * runs on every version, the model's variant following the version (11.1: POSTCOPY_DEVICE).
  */
 final class Experiments {
   private static final Lab.Setup POSTCOPY = new Lab.Setup(true, false, true);
@@ -27,73 +35,171 @@ final class Experiments {
   private static final String PONG = "src:recv:MIG_RP_MSG_PONG";
   private static final String LOADED = "dst:main:device-state-loaded";
   private static final String SHUT = "src:recv:MIG_RP_MSG_SHUT";
+  /** Settle time where TCP must give up (tcp_retries2=5: 12.6 s on loopback). */
+  private static final long GIVE_UP_SETTLE = 17_000;
 
   private Experiments() {}
 
-  static List<Experiment> all() {
+  /** Every experiment that runs on this version. */
+  static List<Experiment> forVersion(QemuVersion v) {
+    List<Experiment> out = new ArrayList<>();
+    if (!v.pingPackagedLoaded()) {
+      out.addAll(baseline());
+    }
+    out.addAll(second(v));
+    return out;
+  }
+
+  /** Every experiment name on any version. */
+  static List<String> names() {
+    java.util.LinkedHashSet<String> n = new java.util.LinkedHashSet<>();
+    for (String v : QemuVersion.KNOWN) {
+      forVersion(QemuVersion.of(v)).forEach(e -> n.add(e.name()));
+    }
+    return List.copyOf(n);
+  }
+
+  static List<Experiment> baseline() {
     return List.of(
         new Experiment("legacy-dest-kill-precopy", "kill -9 destination in precopy", POSTCOPY,
-            "LEGACY", DEST_CRASH, RAM, 5, null, inPrecopy(lab -> lab.destination.kill())),
+            "LEGACY", DEST_CRASH, RAM, 5, null, inPrecopy("kill -9 dst", l -> l.destination.kill())),
         new Experiment("legacy-src-kill-precopy", "kill -9 source in precopy", POSTCOPY,
-            "LEGACY", SOURCE_CRASH, RAM, 5, null, inPrecopy(lab -> lab.source.kill())),
+            "LEGACY", SOURCE_CRASH, RAM, 5, null, inPrecopy("kill -9 src", l -> l.source.kill())),
         new Experiment("legacy-reset-precopy", "connection reset in precopy", POSTCOPY,
-            "LEGACY", CONNECTION_RESET, RAM, 5, null, inPrecopy(lab -> lab.proxy.reset())),
-        new Experiment("legacy-partition-precopy", "both directions blackholed in precopy",
-            POSTCOPY, "LEGACY", PARTITION, RAM, 5, null, inPrecopy(Experiments::cut)),
+            "LEGACY", CONNECTION_RESET, RAM, 5, null, inPrecopy("ss -K", l -> l.net.reset())),
+        new Experiment("legacy-partition-precopy", "both directions dropped in precopy",
+            POSTCOPY, "LEGACY", PARTITION, RAM, 5, null,
+            inPrecopy("DROP both", l -> l.net.dropBoth())),
         new Experiment("legacy-dest-kill-after-package", "kill -9 destination once the source"
             + " is postcopy-active, destination started with -S", POSTCOPY_PAUSED_DEST,
             "LEGACY", DEST_CRASH, PACKAGE, 1, null,
-            afterSwitchover(lab -> lab.destination.kill())),
-        new Experiment("legacy-pong3-blackhole", "return path blackholed just before PONG 3,"
-            + " destination started with -S", POSTCOPY_PAUSED_DEST, "LEGACY",
-            PARTITION_TO_SOURCE, PONG, 1, LOADED, beforePong(3)),
+            afterSwitchover("kill -9 dst", l -> l.destination.kill())),
+        new Experiment("legacy-pong3-blackhole", "return path dropped just before PONG 3,"
+            + " destination started with -S", POSTCOPY_PAUSED_DEST.withProxy(), "LEGACY",
+            PARTITION_TO_SOURCE, PONG, 1, LOADED,
+            atPong(3, false, false, "DROP dst->src", l -> l.net.dropToSource())),
         new Experiment("legacy-dest-kill-postcopy", "kill -9 destination in postcopy-active"
             + " with the guest running there", POSTCOPY, "LEGACY", DEST_CRASH, FAULT, 1, null,
-            destinationRunning(lab -> lab.destination.kill())),
+            destinationRunning("kill -9 dst", l -> l.destination.kill())),
         new Experiment("legacy-src-kill-postcopy", "kill -9 source in postcopy-active",
             POSTCOPY, "LEGACY", SOURCE_CRASH, FAULT, 1, null,
-            destinationRunning(lab -> lab.source.kill())),
+            destinationRunning("kill -9 src", l -> l.source.kill())),
         new Experiment("legacy-reset-postcopy", "connection reset in postcopy-active",
             POSTCOPY, "LEGACY", CONNECTION_RESET, FAULT, 1, null,
-            destinationRunning(lab -> lab.proxy.reset())),
-        new Experiment("legacy-partition-postcopy", "both directions blackholed in"
+            destinationRunning("ss -K", l -> l.net.reset())),
+        new Experiment("legacy-partition-postcopy", "both directions dropped in"
             + " postcopy-active", POSTCOPY, "LEGACY", PARTITION, FAULT, 1, null,
-            destinationRunning(Experiments::cut)),
-        new Experiment("legacy-cut-to-dest-postcopy", "source-to-destination blackholed in"
-            + " postcopy-active", POSTCOPY, "LEGACY", FaultKind.PARTITION_TO_DEST, FAULT, 1,
-            null, destinationRunning(lab -> lab.proxy.blackholeToDestination())),
-        new Experiment("legacy-cut-to-source-postcopy", "destination-to-source blackholed in"
+            destinationRunning("DROP both", l -> l.net.dropBoth())),
+        new Experiment("legacy-cut-to-dest-postcopy", "source-to-destination dropped in"
+            + " postcopy-active", POSTCOPY, "LEGACY", PARTITION_TO_DEST, FAULT, 1,
+            null, destinationRunning("DROP src->dst", l -> l.net.dropToDestination())),
+        new Experiment("legacy-cut-to-source-postcopy", "destination-to-source dropped in"
             + " postcopy-active", POSTCOPY, "LEGACY", PARTITION_TO_SOURCE, FAULT, 1, null,
-            destinationRunning(lab -> lab.proxy.blackholeToSource())),
+            destinationRunning("DROP dst->src", l -> l.net.dropToSource())),
         new Experiment("precopy-dest-kill", "kill -9 destination in precopy", PRECOPY,
-            "PRECOPY", DEST_CRASH, RAM, 5, null, inPrecopy(lab -> lab.destination.kill())),
+            "PRECOPY", DEST_CRASH, RAM, 5, null, inPrecopy("kill -9 dst", l -> l.destination.kill())),
         new Experiment("precopy-src-kill", "kill -9 source in precopy", PRECOPY, "PRECOPY",
-            SOURCE_CRASH, RAM, 5, null, inPrecopy(lab -> lab.source.kill())),
-        new Experiment("precopy-partition", "both directions blackholed in precopy", PRECOPY,
-            "PRECOPY", PARTITION, RAM, 5, null, inPrecopy(Experiments::cut)),
+            SOURCE_CRASH, RAM, 5, null, inPrecopy("kill -9 src", l -> l.source.kill())),
+        new Experiment("precopy-partition", "both directions dropped in precopy", PRECOPY,
+            "PRECOPY", PARTITION, RAM, 5, null, inPrecopy("DROP both", l -> l.net.dropBoth())),
         new Experiment("precopy-rp-reset-before-shut", "connection reset just before SHUT"
-            + " reaches the source (return-path on)", PRECOPY_RP, "PRECOPY", CONNECTION_RESET,
-            SHUT, 1, null, beforeShut(lab -> lab.proxy.reset())),
-        new Experiment("precopy-rp-shut-blackhole", "return path blackholed just before SHUT"
-            + " (return-path on)", PRECOPY_RP, "PRECOPY", PARTITION_TO_SOURCE, SHUT, 1, null,
-            beforeShut(lab -> lab.proxy.blackholeToSource())));
+            + " reaches the source (return-path on)", PRECOPY_RP.withProxy(), "PRECOPY",
+            CONNECTION_RESET, SHUT, 1, null,
+            atShut(false, false, "ss -K", l -> l.net.reset())),
+        new Experiment("precopy-rp-shut-blackhole", "return path dropped just before SHUT"
+            + " (return-path on)", PRECOPY_RP.withProxy(), "PRECOPY", PARTITION_TO_SOURCE,
+            SHUT, 1, null, atShut(false, false, "DROP dst->src", l -> l.net.dropToSource())));
+  }
+
+  /** The second round: on every version; the package's last PONG is 0x42 on 11.1, else 3. */
+  static List<Experiment> second(QemuVersion v) {
+    int pong = v.pingPackagedLoaded() ? 0x42 : 3;
+    String p = v.pingPackagedLoaded() ? "pong42" : "pong3";
+    String pv = v.pingPackagedLoaded() ? "PONG 0x42" : "PONG 3";
+    Lab.Setup g = POSTCOPY.withRetries2(5);
+    List<Experiment> l = new ArrayList<>();
+    l.add(new Experiment("load-error", "device-state load error on the destination (source"
+        + " only has -device virtio-rng-pci)", POSTCOPY.withLoadError(), null, DEST_LOAD_ERROR,
+        PACKAGE, 1, null, lab -> {
+          migrateThenPostcopy(lab, "migrate-start-postcopy (package has a device dst lacks)");
+        }).settle(6000, -1));
+    l.add(new Experiment("dest-kill-before-" + p, "kill -9 destination just before its " + pv
+        + " reaches the source (the PONG is lost)", POSTCOPY.withProxy(), null, DEST_CRASH,
+        PONG, 1, LOADED, atPong(pong, true, false, "kill -9 dst", x -> x.destination.kill()))
+        .settle(6000, -1));
+    l.add(new Experiment("dest-kill-after-" + p, "kill -9 destination once its " + pv
+        + " reached the source (and the source left postcopy-device)", POSTCOPY.withProxy(),
+        null, DEST_CRASH, FAULT, 1, null, afterPong(pong)).settle(6000, -1));
+    l.add(new Experiment("rp-cut-before-" + p, "destination-to-source dropped just before "
+        + pv + ", autostart, tcp_retries2=5", g.withProxy(), null, PARTITION_TO_SOURCE, PONG, 1,
+        LOADED, atPong(pong, false, false, "DROP dst->src", x -> x.net.dropToSource()))
+        .settle(GIVE_UP_SETTLE, -1));
+    l.add(new Experiment("rp-cut-before-" + p + "-S", "destination-to-source dropped just"
+        + " before " + pv + ", destination -S, tcp_retries2=5", g.withProxy().paused(), null,
+        PARTITION_TO_SOURCE, PONG, 1, LOADED,
+        atPong(pong, false, false, "DROP dst->src", x -> x.net.dropToSource()))
+        .settle(GIVE_UP_SETTLE, -1));
+    for (String[] d : new String[][] {{"both", "PARTITION"}, {"to-dest", "PARTITION_TO_DEST"},
+        {"to-source", "PARTITION_TO_SOURCE"}}) {
+      io.postcopysim.faults.FaultKind k = io.postcopysim.faults.FaultKind.valueOf(d[1]);
+      Action cut = cut(d[0]);
+      String what = "DROP " + d[0];
+      l.add(new Experiment("giveup-" + d[0] + "-precopy", "iptables DROP " + d[0]
+          + " in precopy (postcopy-ram on), tcp_retries2=5", g, null, k, RAM, 5, null,
+          inPrecopy(what, cut)).settle(GIVE_UP_SETTLE, -1));
+      l.add(new Experiment("giveup-" + d[0] + "-before-" + p, "iptables DROP " + d[0]
+          + " just before " + pv + " reaches the source (11.1: in postcopy-device),"
+          + " tcp_retries2=5", g.withProxy(), null, k, PONG, 1, LOADED,
+          atPong(pong, false, false, what, cut)).settle(GIVE_UP_SETTLE, -1));
+      l.add(new Experiment("giveup-" + d[0] + "-postcopy-active", "iptables DROP " + d[0]
+          + " in postcopy-active with the guest running on the destination, tcp_retries2=5",
+          g, null, k, FAULT, 1, null, destinationRunning(what, cut)).settle(GIVE_UP_SETTLE, -1));
+    }
+    l.add(new Experiment("dest-host-crash-before-" + p, "destination host crash (DROP both,"
+        + " then kill -9) just before " + pv + ", tcp_retries2=5", g.withProxy(), null,
+        DEST_HOST_CRASH, PONG, 1, LOADED, atPong(pong, false, false, "DROP both + kill -9 dst",
+        Experiments::hostCrashDestination)).settle(GIVE_UP_SETTLE, -1));
+    l.add(new Experiment("dest-host-crash-postcopy-active", "destination host crash (DROP"
+        + " both, then kill -9) in postcopy-active, tcp_retries2=5", g, null, DEST_HOST_CRASH,
+        FAULT, 1, null, destinationRunning("DROP both + kill -9 dst",
+        Experiments::hostCrashDestination)).settle(GIVE_UP_SETTLE, -1));
+    l.add(new Experiment("dest-kill-before-shut", "kill -9 destination between the final EOF"
+        + " and its SHUT (SHUT lost)", POSTCOPY.withProxy(), null, DEST_CRASH, SHUT, 1, null,
+        atShut(true, true, "kill -9 dst", x -> x.destination.kill())).settle(5000, -1));
+    l.add(new Experiment("partition-heal-recover", "DROP both in postcopy-active until the"
+        + " source pauses (tcp_retries2=5), heal, migrate-recover + migrate resume=true", g,
+        null, PARTITION, FAULT, 1, null, Experiments::healAndRecover).settle(1000, 16_000));
+    return l;
   }
 
   private interface Action {
     void run(Lab lab) throws Exception;
   }
 
-  private static void cut(Lab lab) {
-    lab.proxy.blackholeToDestination();
-    lab.proxy.blackholeToSource();
+  private static Action cut(String direction) {
+    return switch (direction) {
+      case "both" -> l -> l.net.dropBoth();
+      case "to-dest" -> l -> l.net.dropToDestination();
+      default -> l -> l.net.dropToSource();
+    };
   }
 
-  private static Experiment.Strike inPrecopy(Action a) {
+  private static void hostCrashDestination(Lab lab) throws Exception {
+    lab.net.dropBoth();
+    lab.destination.kill();
+  }
+
+  private static void strike(Lab lab, String what, Action a) throws Exception {
+    lab.fault(what);
+    a.run(lab);
+  }
+
+  private static Experiment.Strike inPrecopy(String what, Action a) {
     return lab -> {
       lab.migrate();
       Lab.await("source active", 10_000, () -> lab.source.migrationStatus().equals("active"));
       Thread.sleep(300);
-      a.run(lab);
+      strike(lab, what, a);
     };
   }
 
@@ -104,54 +210,123 @@ final class Experiments {
     lab.startPostcopy();
   }
 
-  private static Experiment.Strike afterSwitchover(Action a) {
+  private static void migrateThenPostcopy(Lab lab, String what) throws Exception {
+    lab.migrate();
+    Lab.await("source active", 10_000, () -> lab.source.migrationStatus().equals("active"));
+    Thread.sleep(300);
+    lab.fault(what);
+    lab.startPostcopy();
+  }
+
+  private static Experiment.Strike afterSwitchover(String what, Action a) {
     return lab -> {
       switchover(lab);
       Lab.await("source postcopy-active", 10_000,
           () -> lab.source.migrationStatus().equals("postcopy-active"));
-      a.run(lab);
+      strike(lab, what, a);
     };
   }
 
-  private static Experiment.Strike destinationRunning(Action a) {
+  private static Experiment.Strike destinationRunning(String what, Action a) {
     return lab -> {
       switchover(lab);
       Lab.await("destination running", 10_000, lab::destinationRunning);
-      a.run(lab);
+      Lab.await("source postcopy-active", 10_000,
+          () -> lab.source.migrationStatus().equals("postcopy-active"));
+      strike(lab, what, a);
     };
   }
 
-  private static Experiment.Strike beforePong(int value) {
+  /**
+   * Strikes when the proxy sees the PONG with this value: before forwarding it (and then the
+   * PONG goes on into whatever the action did, or is lost when {@code drop}).
+   */
+  private static Experiment.Strike atPong(int value, boolean drop, boolean after, String what,
+      Action a) {
     return lab -> {
       CountDownLatch hit = new CountDownLatch(1);
       lab.proxy.onReturnPath(new FaultProxy.Trigger(t -> t == FaultProxy.RP_PONG,
           v -> v == value, () -> {
-            lab.proxy.blackholeToSource();
-            hit.countDown();
-          }));
+            try {
+              strike(lab, what, a);
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            } finally {
+              hit.countDown();
+            }
+          }, drop, after));
       switchover(lab);
-      if (!hit.await(10, TimeUnit.SECONDS)) {
+      if (!hit.await(15, TimeUnit.SECONDS)) {
         throw new IllegalStateException("PONG " + value + " never came");
       }
     };
   }
 
-  private static Experiment.Strike beforeShut(Action a) {
+  /** Kills the destination once its package PONG was forwarded and the source acted on it. */
+  private static Experiment.Strike afterPong(int value) {
+    return lab -> {
+      CountDownLatch hit = new CountDownLatch(1);
+      lab.proxy.onReturnPath(new FaultProxy.Trigger(t -> t == FaultProxy.RP_PONG,
+          v -> v == value, hit::countDown, false, true));
+      switchover(lab);
+      if (!hit.await(15, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("PONG " + value + " never came");
+      }
+      Lab.waitFor(3000, () -> lab.source.migrationStatus().equals("postcopy-active"));
+      lab.note("source status at the kill: " + lab.source.migrationStatus());
+      strike(lab, "kill -9 dst", l -> l.destination.kill());
+    };
+  }
+
+  private static Experiment.Strike atShut(boolean drop, boolean postcopy, String what,
+      Action a) {
     return lab -> {
       CountDownLatch hit = new CountDownLatch(1);
       lab.proxy.onReturnPath(new FaultProxy.Trigger(t -> t == FaultProxy.RP_SHUT, v -> true,
           () -> {
             try {
-              a.run(lab);
+              strike(lab, what, a);
             } catch (Exception e) {
               throw new IllegalStateException(e);
+            } finally {
+              hit.countDown();
             }
-            hit.countDown();
-          }));
-      lab.migrate();
+          }, drop, false));
+      if (postcopy) {
+        switchover(lab);
+      } else {
+        lab.migrate();
+      }
       if (!hit.await(30, TimeUnit.SECONDS)) {
         throw new IllegalStateException("SHUT never came");
       }
     };
+  }
+
+  /** DROP both until the source pauses, then heal and recover on a new port. */
+  private static void healAndRecover(Lab lab) throws Exception {
+    switchover(lab);
+    Lab.await("destination running", 10_000, lab::destinationRunning);
+    Lab.await("source postcopy-active", 10_000,
+        () -> lab.source.migrationStatus().equals("postcopy-active"));
+    strike(lab, "DROP both", l -> l.net.dropBoth());
+    boolean srcPaused = Lab.waitFor(20_000,
+        () -> lab.source.migrationStatus().equals("postcopy-paused"));
+    lab.note("source postcopy-paused by itself: " + srcPaused);
+    boolean dstPaused = Lab.waitFor(3_000,
+        () -> lab.destination.migrationStatus().equals("postcopy-paused"));
+    lab.note("destination postcopy-paused by itself: " + dstPaused);
+    if (!dstPaused) {
+      lab.note("migrate-pause on the destination (management)");
+      lab.destination.qmp("migrate-pause");
+      Lab.waitFor(3_000, () -> lab.destination.migrationStatus().equals("postcopy-paused"));
+    }
+    lab.note("heal: iptables -F INPUT");
+    lab.net.heal();
+    lab.recover();
+    boolean done = Lab.waitFor(20_000,
+        () -> lab.source.migrationStatus().equals("completed")
+            && lab.destination.migrationStatus().equals("completed"));
+    lab.note("both completed after recovery: " + done);
   }
 }

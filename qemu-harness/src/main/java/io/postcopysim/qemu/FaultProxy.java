@@ -25,8 +25,17 @@ final class FaultProxy implements Closeable {
   static final int RP_REQ_PAGES_ID = 3;
   static final int RP_REQ_PAGES = 4;
 
-  /** A fault that strikes before the first return-path message matching a test. */
-  record Trigger(IntPredicate type, IntPredicate pongValue, Runnable action) {}
+  /**
+   * A fault that strikes at the first return-path message matching a test: before it is
+   * forwarded (and then the message is forwarded, or dropped when {@code drop}), or, when
+   * {@code after}, once it has been forwarded.
+   */
+  record Trigger(IntPredicate type, IntPredicate pongValue, Runnable action, boolean drop,
+      boolean after) {
+    Trigger(IntPredicate type, IntPredicate pongValue, Runnable action) {
+      this(type, pongValue, action, false, false);
+    }
+  }
 
   private final ServerSocket server;
   private final int destinationPort;
@@ -175,7 +184,9 @@ final class FaultProxy implements Closeable {
       try {
         n = in.read(buf);
       } catch (IOException e) {
-        passReset(peer, toDestination); // the sender's kernel sent RST
+        if (!timedOut(e)) {
+          passReset(peer, toDestination); // the sender's kernel sent RST
+        }
         return;
       }
       waitWhileHeld(toDestination);
@@ -217,9 +228,19 @@ final class FaultProxy implements Closeable {
       out.write(b, 0, n);
       return true;
     } catch (IOException e) {
-      passReset(sender, !toDestination);
+      if (!timedOut(e)) {
+        passReset(sender, !toDestination);
+      }
       return false;
     }
+  }
+
+  /**
+   * A leg whose packets iptables drops gives up on its own (ETIMEDOUT); a wire would not tell
+   * the other side, so neither does the proxy.
+   */
+  private static boolean timedOut(IOException e) {
+    return String.valueOf(e.getMessage()).contains("timed out");
   }
 
   /** An RST crosses unless that direction is blackholed. */
@@ -256,26 +277,40 @@ final class FaultProxy implements Closeable {
           return;
         }
       } catch (IOException e) {
-        passReset(peer, false);
+        if (!timedOut(e)) {
+          passReset(peer, false);
+        }
         return;
       }
       int len = payload.length;
       seenTypes.add(type);
       int value = type == RP_PONG && len >= 4 ? ((payload[0] & 0xff) << 24)
           | ((payload[1] & 0xff) << 16) | ((payload[2] & 0xff) << 8) | (payload[3] & 0xff) : -1;
+      boolean drop = false;
+      List<Trigger> afterwards = new java.util.ArrayList<>();
       for (Trigger t : triggers) {
         if (t.type().test(type) && t.pongValue().test(value)) {
           triggers.remove(t);
-          t.action().run(); // may blackhole this direction: then the message is held
+          if (t.after()) {
+            afterwards.add(t);
+          } else {
+            t.action().run(); // may blackhole this direction: then the message is held
+            drop |= t.drop();
+          }
         }
       }
       waitWhileHeld(false);
+      if (drop) {
+        continue; // lost: never reaches the source
+      }
       byte[] message = new byte[4 + payload.length];
       System.arraycopy(header, 0, message, 0, 4);
       System.arraycopy(payload, 0, message, 4, payload.length);
       if (!forward(out, from, false, message, message.length)) {
         return;
       }
+      out.flush();
+      afterwards.forEach(t -> t.action().run());
     }
   }
 

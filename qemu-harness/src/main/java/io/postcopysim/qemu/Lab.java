@@ -1,41 +1,97 @@
 package io.postcopysim.qemu;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
- * A source and a destination QEMU on loopback with a fault proxy between them, the migration
- * capabilities set, and a watcher that notes whether the destination ever ran the guest.
- * Bandwidth is capped (32 MB/s precopy, 8 MB/s postcopy) so each phase lasts long enough to
- * strike in it.
+ * A source and a destination QEMU of one version on the loopback of this JVM's own network
+ * namespace, optionally with a fault proxy between them (only to time a fault at a return-path
+ * message), the migration capabilities set (with {@code events}, so MIGRATION events are
+ * emitted), and a watcher that polls both sides every 20 ms, notes each change of migration
+ * status and run state, and whether the destination ever ran the guest. Bandwidth is capped
+ * (32 MB/s precopy, 8 MB/s postcopy) so each phase lasts long enough to strike in it.
  */
 final class Lab implements Closeable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  final QemuVersion version;
   final Qemu source;
   final Qemu destination;
+  /** Null unless the setup asks for one. */
   final FaultProxy proxy;
+  final Net net;
+  final int destinationPort;
   private final AtomicBoolean destinationRan = new AtomicBoolean();
   private final Thread watcher;
   private volatile boolean closing;
+  private final List<String[]> polled = new CopyOnWriteArrayList<>();
+  private final List<String> notes = new CopyOnWriteArrayList<>();
+  private volatile long faultAtMillis = -1;
+  private volatile String faultWhat = "";
+  private final String[] last = {"", "", "", ""};
 
-  /** How an experiment sets QEMU up. */
-  record Setup(boolean postcopy, boolean returnPath, boolean destinationAutostart) {}
-
-  Lab(Path dir, Path ram, Setup setup) throws IOException, InterruptedException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
+  /**
+   * How an experiment sets QEMU up.
+   *
+   * @param proxy put the fault proxy in the path (to time a fault at a return-path message)
+   * @param loadError the source has a device the destination lacks (virtio-rng-pci): a real
+   *     device-state load error on the destination
+   * @param tcpRetries2 net.ipv4.tcp_retries2 in the namespace (15 is Linux's default)
+   */
+  record Setup(boolean postcopy, boolean returnPath, boolean destinationAutostart,
+      boolean proxy, boolean loadError, int tcpRetries2) {
+    Setup(boolean postcopy, boolean returnPath, boolean destinationAutostart) {
+      this(postcopy, returnPath, destinationAutostart, false, false, 15);
     }
-    source = Qemu.start("src", dir, ram, 0, false);
+
+    Setup withProxy() {
+      return new Setup(postcopy, returnPath, destinationAutostart, true, loadError, tcpRetries2);
+    }
+
+    Setup withLoadError() {
+      return new Setup(postcopy, returnPath, destinationAutostart, proxy, true, tcpRetries2);
+    }
+
+    Setup withRetries2(int r) {
+      return new Setup(postcopy, returnPath, destinationAutostart, proxy, loadError, r);
+    }
+
+    Setup paused() {
+      return new Setup(postcopy, returnPath, false, proxy, loadError, tcpRetries2);
+    }
+  }
+
+  Lab(QemuVersion version, Path logDir, String runDir, String ram, Setup setup, Net net)
+      throws IOException, InterruptedException {
+    this.version = version;
+    this.net = net;
+    destinationPort = freePort();
+    source = Qemu.start(version, "src", runDir, ram, logDir, 0, false,
+        setup.loadError() ? List.of("-device", "virtio-rng-pci") : List.of());
     // -S and no cont: the destination loads but does not start (dest-autostart off).
-    destination = Qemu.start("dst", dir, ram, port, !setup.destinationAutostart());
-    proxy = new FaultProxy(port);
+    destination = Qemu.start(version, "dst", runDir, ram, logDir, destinationPort,
+        !setup.destinationAutostart(), List.of());
+    net.addPort(destinationPort);
+    if (setup.proxy()) {
+      proxy = new FaultProxy(destinationPort);
+      net.addPort(proxy.port());
+    } else {
+      proxy = null;
+    }
     for (Qemu q : new Qemu[] {source, destination}) {
+      capability(q, "events");
       if (setup.postcopy()) {
         capability(q, "postcopy-ram");
       }
@@ -50,18 +106,44 @@ final class Lab implements Closeable {
     watcher.start();
   }
 
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
   private static void capability(Qemu q, String name) throws IOException {
     q.qmp("migrate-set-capabilities", Map.of("capabilities",
-        java.util.List.of(Map.of("capability", name, "state", true))));
+        List.of(Map.of("capability", name, "state", true))));
   }
 
   private void watch() {
     while (!closing) {
-      destinationRunning();
+      poll(0, source);
+      poll(2, destination);
       try {
-        Thread.sleep(10);
+        Thread.sleep(20);
       } catch (InterruptedException e) {
         return;
+      }
+    }
+  }
+
+  private void poll(int at, Qemu q) {
+    if (!q.alive()) {
+      return;
+    }
+    String status = q.migrationStatus();
+    String run = q.runState();
+    long now = System.currentTimeMillis(); // wall-clock-ok
+    if (q == destination && run.equals("running")) {
+      destinationRan.set(true);
+    }
+    synchronized (last) {
+      if (!status.equals(last[at]) || !run.equals(last[at + 1])) {
+        last[at] = status;
+        last[at + 1] = run;
+        polled.add(new String[] {q.name(), Long.toString(now), status, run});
       }
     }
   }
@@ -75,12 +157,38 @@ final class Lab implements Closeable {
     return running;
   }
 
+  /** Marks the moment the fault strikes (the first mark counts). */
+  void fault(String what) {
+    if (faultAtMillis < 0) {
+      faultAtMillis = System.currentTimeMillis(); // wall-clock-ok
+      faultWhat = what;
+    }
+  }
+
+  void note(String what) {
+    notes.add((System.currentTimeMillis()) + " " + what); // wall-clock-ok
+  }
+
+  String uri(int port) {
+    return "tcp:127.0.0.1:" + port;
+  }
+
   void migrate() throws IOException {
-    source.qmp("migrate", Map.of("uri", "tcp:127.0.0.1:" + proxy.port()));
+    source.qmp("migrate", Map.of("uri", uri(proxy != null ? proxy.port() : destinationPort)));
   }
 
   void startPostcopy() throws IOException {
     source.qmp("migrate-start-postcopy");
+  }
+
+  /** Postcopy recovery on a new port: migrate-recover on the destination, resume on the source. */
+  void recover() throws IOException, InterruptedException {
+    int port = freePort();
+    net.addPort(port);
+    note("migrate-recover " + uri(port));
+    destination.qmp("migrate-recover", Map.of("uri", uri(port)));
+    note("migrate resume=true " + uri(port));
+    source.qmp("migrate", Map.of("uri", uri(port), "resume", true));
   }
 
   /** Polls until the condition holds; fails the experiment after the timeout. */
@@ -95,6 +203,19 @@ final class Lab implements Closeable {
     }
   }
 
+  /** Waits until the condition holds or the time is up; says which. */
+  static boolean waitFor(long timeoutMillis, BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis; // wall-clock-ok
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) { // wall-clock-ok
+        return false;
+      }
+      Thread.sleep(10);
+    }
+    return true;
+  }
+
   Observation observe(long settleMillis) throws InterruptedException {
     Thread.sleep(settleMillis);
     boolean srcAlive = source.alive();
@@ -105,11 +226,96 @@ final class Lab implements Closeable {
         dstAlive ? destination.runState() : "dead", destinationRan.get());
   }
 
+  /**
+   * Everything seen: QMP events (QEMU's timestamps), polled status changes, process exits,
+   * the fault's moment, final query-migrate and query-status of both sides, and the time from
+   * the fault to each side's first change (event or polled status).
+   */
+  ObjectNode facts(Observation o) {
+    ObjectNode r = JSON.createObjectNode();
+    r.put("qemu_version", version.version());
+    r.put("fault_at_ms", faultAtMillis);
+    r.put("fault_action", faultWhat);
+    r.put("outcome", o.outcome().name());
+    r.put("says", o.describe());
+    r.put("destination_ever_ran", destinationRan.get());
+    ArrayNode ev = r.putArray("events");
+    List<ObjectNode> all = new ArrayList<>();
+    for (Qemu q : new Qemu[] {source, destination}) {
+      for (Qmp.Event e : q.events()) {
+        if (e.name().equals("MIGRATION_PASS")) {
+          continue;
+        }
+        ObjectNode n = JSON.createObjectNode();
+        n.put("side", q.name());
+        n.put("t_ms", e.micros() / 1000.0);
+        n.put("rel_ms", faultAtMillis < 0 ? null : e.micros() / 1000.0 - faultAtMillis);
+        n.put("event", e.name());
+        n.set("data", e.data());
+        all.add(n);
+      }
+    }
+    all.sort((a, b) -> Double.compare(a.path("t_ms").asDouble(), b.path("t_ms").asDouble()));
+    all.forEach(ev::add);
+    ArrayNode pl = r.putArray("polled");
+    for (String[] p : polled) {
+      ObjectNode n = pl.addObject();
+      n.put("side", p[0]);
+      n.put("t_ms", Long.parseLong(p[1]));
+      n.put("rel_ms", faultAtMillis < 0 ? null : Long.parseLong(p[1]) - faultAtMillis);
+      n.put("status", p[2]);
+      n.put("run_state", p[3]);
+    }
+    ObjectNode det = r.putObject("detection_ms");
+    for (Qemu q : new Qemu[] {source, destination}) {
+      ObjectNode side = r.putObject(q.name());
+      side.put("pid", q.pid());
+      side.put("alive", q.alive());
+      side.put("exited_at_ms", q.exitedAtMillis());
+      if (faultAtMillis >= 0 && q.exitedAtMillis() >= 0) {
+        side.put("exited_rel_ms", q.exitedAtMillis() - faultAtMillis);
+      }
+      if (q.alive()) {
+        side.set("query_migrate", query(q, "query-migrate"));
+        side.set("query_status", query(q, "query-status"));
+      }
+      det.put(q.name(), detection(q.name(), all));
+    }
+    r.putArray("notes").addAll(notes.stream().map(JSON.getNodeFactory()::textNode).toList());
+    r.putArray("network").addAll(net.log().stream().map(JSON.getNodeFactory()::textNode)
+        .toList());
+    return r;
+  }
+
+  /** Time from the fault to this side's first STOP/RESUME/MIGRATION event, or null. */
+  private Double detection(String side, List<ObjectNode> events) {
+    if (faultAtMillis < 0) {
+      return null;
+    }
+    for (ObjectNode e : events) {
+      if (e.path("side").asText().equals(side) && e.path("rel_ms").asDouble() >= 0
+          && List.of("STOP", "RESUME", "MIGRATION").contains(e.path("event").asText())) {
+        return e.path("rel_ms").asDouble();
+      }
+    }
+    return null;
+  }
+
+  private static JsonNode query(Qemu q, String cmd) {
+    try {
+      return q.qmp(cmd);
+    } catch (IOException e) {
+      return JSON.getNodeFactory().textNode("error: " + e.getMessage());
+    }
+  }
+
   @Override
   public void close() throws IOException {
     closing = true;
     watcher.interrupt();
-    proxy.close();
+    if (proxy != null) {
+      proxy.close();
+    }
     source.close();
     destination.close();
   }

@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+
 /**
  * One QEMU process: a TCG guest without disk or OS whose RAM holds random bytes (so no page is
- * a zero page), controlled over QMP.
+ * a zero page), controlled over QMP, started in its version's root (a chroot for 10.0 and
+ * 11.1) and in the network namespace of this JVM.
  */
 final class Qemu implements Closeable {
   static final String BINARY = "qemu-system-x86_64";
@@ -19,24 +21,33 @@ final class Qemu implements Closeable {
   private final String name;
   private final Process process;
   private final Qmp qmp;
+  private volatile long exitedAtMillis = -1;
 
   private Qemu(String name, Process process, Qmp qmp) {
     this.name = name;
     this.process = process;
     this.qmp = qmp;
+    process.onExit().thenRun(() -> exitedAtMillis = System.currentTimeMillis()); // wall-clock-ok
   }
 
   /**
+   * @param runDir a directory inside the version's root (as QEMU sees it) for the QMP socket
+   * @param ram the guest RAM image, as QEMU sees it
+   * @param logDir where QEMU's output goes (on the host)
    * @param incomingPort for a destination: {@code -incoming tcp:127.0.0.1:PORT}, else 0
    * @param paused {@code -S}: the guest starts only on {@code cont} (libvirt's way)
+   * @param extra more arguments (e.g. a device only this side has)
    */
-  static Qemu start(String name, Path dir, Path randomRam, int incomingPort, boolean paused)
+  static Qemu start(QemuVersion v, String name, String runDir, String ram, Path logDir,
+      int incomingPort, boolean paused, List<String> extra)
       throws IOException, InterruptedException {
-    Path sock = dir.resolve(name + ".qmp");
-    List<String> cmd = new ArrayList<>(List.of(BINARY, "-machine", "pc,accel=tcg", "-m", "256M",
+    String sock = runDir + "/" + name + ".qmp";
+    List<String> cmd = new ArrayList<>(v.command());
+    cmd.addAll(List.of("-machine", "pc,accel=tcg", "-m", "256M",
         "-nodefaults", "-display", "none", "-serial", "none", "-monitor", "none",
-        "-device", "loader,file=" + randomRam + ",addr=0x1000000",
+        "-device", "loader,file=" + ram + ",addr=0x1000000",
         "-qmp", "unix:" + sock + ",server=on,wait=off"));
+    cmd.addAll(extra);
     if (incomingPort > 0) {
       cmd.addAll(List.of("-incoming", "tcp:127.0.0.1:" + incomingPort));
     }
@@ -44,8 +55,27 @@ final class Qemu implements Closeable {
       cmd.add("-S");
     }
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve(name + ".log").toFile()).start();
-    return new Qemu(name, p, Qmp.connect(sock, 10_000));
+        .redirectOutput(logDir.resolve(name + ".log").toFile()).start();
+    try {
+      return new Qemu(name, p, Qmp.connect(v.onHost(sock), 10_000));
+    } catch (IOException e) {
+      p.destroyForcibly();
+      throw e;
+    }
+  }
+
+  /** QMP events so far. */
+  List<Qmp.Event> events() {
+    return qmp.events();
+  }
+
+  /** When the process exited (epoch ms), or -1. */
+  long exitedAtMillis() {
+    return exitedAtMillis;
+  }
+
+  long pid() {
+    return process.pid();
   }
 
   JsonNode qmp(String command, Map<String, ?> args) throws IOException {

@@ -14,11 +14,21 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A QMP client on a unix socket: one command at a time, asynchronous events skipped. */
+/**
+ * A QMP client on a unix socket: one command at a time; asynchronous events that arrive in
+ * between are kept with QEMU's own timestamp (wall clock, microseconds).
+ */
 final class Qmp implements Closeable {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A QMP event: QEMU's timestamp in epoch microseconds, its name and data. */
+  record Event(long micros, String name, JsonNode data) {}
+
+  private final List<Event> events = new CopyOnWriteArrayList<>();
   private final SocketChannel channel;
   private final BufferedReader in;
   private final OutputStream out;
@@ -64,6 +74,9 @@ final class Qmp implements Closeable {
       }
       JsonNode r = JSON.readTree(line);
       if (r.has("event")) {
+        JsonNode t = r.path("timestamp");
+        events.add(new Event(t.path("seconds").asLong() * 1_000_000
+            + t.path("microseconds").asLong(), r.path("event").asText(), r.path("data")));
         continue;
       }
       if (r.has("error")) {
@@ -71,6 +84,11 @@ final class Qmp implements Closeable {
       }
       return r.path("return");
     }
+  }
+
+  /** Events received so far, in order of arrival. */
+  List<Event> events() {
+    return List.copyOf(events);
   }
 
   JsonNode execute(String command) throws IOException {

@@ -129,4 +129,27 @@ class FaultProxyTest {
       }).isInstanceOf(IOException.class);
     }
   }
+
+  @Test
+  void aDroppingTriggerLosesItsMessageAndAnAfterTriggerStrikesOnceItIsForwarded()
+      throws Exception {
+    try (Pair p = Pair.open()) {
+      CountDownLatch after = new CountDownLatch(1);
+      p.proxy().onReturnPath(new FaultProxy.Trigger(t -> t == FaultProxy.RP_PONG,
+          v -> v == 0x42, () -> { }, true, false));
+      p.proxy().onReturnPath(new FaultProxy.Trigger(t -> t == FaultProxy.RP_PONG, v -> v == 4,
+          after::countDown, false, true));
+      rp(p.destination(), FaultProxy.RP_PONG, 3);
+      rp(p.destination(), FaultProxy.RP_PONG, 0x42);
+      rp(p.destination(), FaultProxy.RP_PONG, 4);
+      DataInputStream in = new DataInputStream(p.source().getInputStream());
+      in.readShort();
+      in.readShort();
+      assertThat(in.readInt()).isEqualTo(3);
+      in.readShort();
+      in.readShort();
+      assertThat(in.readInt()).isEqualTo(4); // 0x42 was lost
+      assertThat(after.await(2, TimeUnit.SECONDS)).isTrue();
+    }
+  }
 }

@@ -1,0 +1,73 @@
+package io.postcopysim.qemu;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * One experiment in its own network namespace: {@link GroundTruth} starts this in a fresh JVM
+ * under {@code unshare -n}, so the QEMUs, the proxy, the iptables rules and the tcp_retries2
+ * setting all live in that namespace and vanish with it. Writes DIR/observation.json.
+ *
+ * <p>Arguments: VERSION EXPERIMENT DIR RAM_INSIDE_ROOT
+ */
+public final class LabWorker {
+  private LabWorker() {}
+
+  public static void main(String[] args) throws Exception {
+    QemuVersion v = QemuVersion.of(args[0]);
+    Experiment e = Experiments.forVersion(v).stream().filter(x -> x.name().equals(args[1]))
+        .findFirst().orElseThrow(() -> new IllegalArgumentException("no experiment " + args[1]
+            + " for QEMU " + args[0]));
+    Path dir = Files.createDirectories(Path.of(args[2]));
+    String runDir = "/tmp/pcsim-" + ProcessHandle.current().pid();
+    Path runOnHost = Files.createDirectories(v.onHost(runDir));
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode facts;
+    int rc = 0;
+    Net net = Net.setUp(e.setup().tcpRetries2());
+    try (Lab lab = new Lab(v, dir, runDir, args[3], e.setup(), net)) {
+      String error = null;
+      try {
+        e.strike().run(lab);
+      } catch (Exception ex) {
+        error = ex.toString();
+        rc = 1;
+      }
+      Observation o = lab.observe(e.settleMillis());
+      facts = lab.facts(o);
+      if (error != null) {
+        facts.put("error", error);
+      }
+      ObjectNode obs = facts.putObject("observation");
+      obs.put("source_alive", o.sourceAlive());
+      obs.put("source_status", o.sourceStatus());
+      obs.put("source_run_state", o.sourceRunState());
+      obs.put("destination_alive", o.destinationAlive());
+      obs.put("destination_status", o.destinationStatus());
+      obs.put("destination_run_state", o.destinationRunState());
+      obs.put("destination_ever_ran", o.destinationEverRan());
+    } finally {
+      try (Stream<Path> s = Files.walk(runOnHost)) {
+        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    facts.put("experiment", e.name());
+    facts.put("fault", e.fault());
+    facts.put("settle_ms", e.settleMillis());
+    facts.put("tcp_retries2", e.setup().tcpRetries2());
+    facts.put("proxy", e.setup().proxy());
+    facts.put("destination_autostart", e.setup().destinationAutostart());
+    facts.put("postcopy_ram", e.setup().postcopy());
+    facts.put("return_path", e.setup().returnPath() || e.setup().postcopy());
+    Path tmp = dir.resolve("observation.json.tmp");
+    json.writeValue(tmp.toFile(), facts);
+    Files.move(tmp, dir.resolve("observation.json"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    System.exit(rc);
+  }
+}

@@ -1,0 +1,86 @@
+package io.postcopysim.qemu;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The network of one experiment: the network namespace this JVM was started in ({@code unshare
+ * -n}, by {@link GroundTruth}), its loopback, its own {@code net.ipv4.tcp_retries2}, and
+ * iptables rules that drop packets per direction of the migration connection, identified by
+ * TCP port, in the INPUT chain (dropped on arrival, as on a wire; the sender sees no local
+ * error): source-to-destination packets have the destination port of a listening side
+ * (destination or proxy), destination-to-source packets have it as source port.
+ */
+final class Net {
+  private final List<Integer> ports = new ArrayList<>();
+  private final List<String> log = new ArrayList<>();
+
+  /** Brings lo up and sets tcp_retries2; refuses to touch a namespace that has other links. */
+  static Net setUp(int tcpRetries2) throws IOException, InterruptedException {
+    String links = Sh.check(List.of("ip", "-o", "link", "show"));
+    if (links.lines().count() != 1 || !links.contains(": lo:")) {
+      throw new IOException("not in a fresh network namespace (run under unshare -n): "
+          + links.strip());
+    }
+    Sh.check(List.of("ip", "link", "set", "lo", "up"));
+    Files.writeString(Path.of("/proc/sys/net/ipv4/tcp_retries2"), tcpRetries2 + "\n");
+    Net n = new Net();
+    n.log.add("lo up, net.ipv4.tcp_retries2=" + tcpRetries2);
+    return n;
+  }
+
+  /** The listening ports of the migration connection(s): destination, and proxy if any. */
+  void addPort(int port) {
+    ports.add(port);
+  }
+
+  /** DROP every source-to-destination packet (data, and the acks of the return path). */
+  void dropToDestination() throws IOException, InterruptedException {
+    for (int p : ports) {
+      iptables("-I", "INPUT", "-p", "tcp", "--dport", Integer.toString(p), "-j", "DROP");
+    }
+  }
+
+  /** DROP every destination-to-source packet (return path, and the acks of the main stream). */
+  void dropToSource() throws IOException, InterruptedException {
+    for (int p : ports) {
+      iptables("-I", "INPUT", "-p", "tcp", "--sport", Integer.toString(p), "-j", "DROP");
+    }
+  }
+
+  void dropBoth() throws IOException, InterruptedException {
+    dropToDestination();
+    dropToSource();
+  }
+
+  /** Removes every rule: the partition heals (TCP retransmits what was held). */
+  void heal() throws IOException, InterruptedException {
+    iptables("-F", "INPUT");
+  }
+
+  /**
+   * A middlebox reset: both ends' sockets of the migration connection are destroyed ({@code ss
+   * -K}); each end gets ECONNABORTED/RST at once.
+   */
+  void reset() throws IOException, InterruptedException {
+    for (int p : ports) {
+      String f = "sport = :" + p + " or dport = :" + p;
+      log.add("ss -K '" + f + "'");
+      Sh.check(List.of("ss", "-K", "-t", f));
+    }
+  }
+
+  private void iptables(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("iptables", "-w"));
+    cmd.addAll(List.of(args));
+    log.add(String.join(" ", cmd));
+    Sh.check(cmd);
+  }
+
+  List<String> log() {
+    return List.copyOf(log);
+  }
+}
