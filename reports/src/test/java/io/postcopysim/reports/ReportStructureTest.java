@@ -117,7 +117,7 @@ class ReportStructureTest {
           .isNotEqualTo("(not described yet)");
     }
     assertThat(io.postcopysim.scenarios.Glossary.outcome("DIVERGED"))
-        .isEqualTo("the guest ran on both hosts one after the other: disk and memory diverged");
+        .contains("one after the other").contains("diverged");
   }
 
   @Test

@@ -22,6 +22,12 @@ public record Scenario(String name, String source, Study study) {
 
   public Scenario withOverrides(List<Variant> variants, List<FaultKind> kinds, Integer maxFaults) {
     Study s = study;
+    for (Variant v : variants == null ? List.<Variant>of() : variants) {
+      String why = s.params().qemuVersion().refuses(v);
+      if (why != null) {
+        throw new io.postcopysim.core.kernel.UnrunnableScenario("scenario " + name + ": " + why);
+      }
+    }
     return new Scenario(name, source, new Study(s.seed(), s.horizonNanos(), s.params(), s.tcp(),
         variants == null ? s.variants() : variants, kinds == null ? s.kinds() : kinds,
         s.phases(), maxFaults == null ? s.maxFaults() : maxFaults, s.partitionHealNanos()));
@@ -86,6 +92,7 @@ public record Scenario(String name, String source, Study study) {
     mig.put("dest-autostart", p.destAutostart().name().toLowerCase(Locale.ROOT).replace('_', '-'));
     mig.put("return-path", p.returnPath());
     mig.put("postcopy-preempt", p.postcopyPreempt());
+    mig.put("qemu-version", p.qemuVersion().label());
     Map<String, Object> rec = new LinkedHashMap<>();
     rec.put("enabled", p.recoveryEnabled());
     rec.put("after-heal", Units.formatDuration(p.recoveryAfterHealNanos()));

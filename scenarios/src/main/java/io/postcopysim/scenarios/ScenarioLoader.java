@@ -4,6 +4,7 @@ import io.postcopysim.core.kernel.Time;
 import io.postcopysim.core.migration.DestAutostart;
 import io.postcopysim.core.migration.MigrationParams;
 import io.postcopysim.core.migration.MigrationStatus;
+import io.postcopysim.core.migration.QemuVersion;
 import io.postcopysim.core.migration.Variant;
 import io.postcopysim.core.migration.Variants;
 import io.postcopysim.core.net.TcpParams;
@@ -38,6 +39,8 @@ public final class ScenarioLoader {
       "POSTCOPY_DEVICE", "POSTCOPY_SETUP", "POSTCOPY_ACTIVE", "POSTCOPY_PAUSED",
       "POSTCOPY_RECOVER_SETUP", "POSTCOPY_RECOVER", "COMPLETED", "FAILED");
   private static final List<String> AUTOSTART = List.of("early-cont", "after-device", "off");
+  private static final List<String> QEMU_VERSIONS = java.util.Arrays.stream(QemuVersion.values())
+      .map(QemuVersion::label).toList();
 
   private ScenarioLoader() {}
 
@@ -142,6 +145,15 @@ public final class ScenarioLoader {
             .toUpperCase(Locale.ROOT).replace('-', '_')))
         .returnPath(mig.bool("return-path", d.returnPath()))
         .postcopyPreempt(mig.bool("postcopy-preempt", d.postcopyPreempt()));
+    QemuVersion version = QemuVersion.parse(mig.choice("qemu-version", "auto", QEMU_VERSIONS));
+    p.qemuVersion(version);
+    for (Variant v : variants) {
+      String why = version.refuses(v);
+      if (why != null) {
+        Node at = mig.raw("qemu-version") != null ? mig.raw("qemu-version") : mig.raw("variants");
+        throw mig.error(at, at == mig.raw("variants") ? "variants" : "qemu-version", why);
+      }
+    }
     Section rec = mig.section("postcopy-recovery");
     p.recoveryEnabled(rec.bool("enabled", d.recoveryEnabled()))
         .recoveryAfterHealNanos(rec.duration("after-heal", d.recoveryAfterHealNanos(), false));

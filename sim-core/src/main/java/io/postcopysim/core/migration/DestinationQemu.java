@@ -402,10 +402,15 @@ final class DestinationQemu implements SocketListener {
     fail(); // before RUN: "in LISTENING an error fails the migration", exit-on-error
   }
 
-  /** Failed before the guest could start here: SHUT(1) if possible, then exit. */
+  /**
+   * Failed before the guest could start here: SHUT(1) where the version sends it
+   * (migration_incoming_state_destroy, from 9.1; 7.2's fail label exits at once), then exit.
+   */
   private void fail() {
     setStatus(MigrationStatus.FAILED);
-    reply(MigMessage.returnPath(Wire.SHUT, 1, 4));
+    if (migration.version().sendsShutOnFailure()) {
+      reply(MigMessage.returnPath(Wire.SHUT, 1, 4));
+    }
     endpoint().setListener(SocketListener.IGNORE);
     migration.crashProcess(HostId.DESTINATION);
   }

@@ -20,6 +20,7 @@ public final class Migration {
   private final MigrationParams params;
   private final TcpParams tcp;
   private final Variant variant;
+  private final QemuVersion version;
   private final Network network;
   private final MigrationRecord record;
   private final SharedDisk disk;
@@ -36,6 +37,11 @@ public final class Migration {
     this.params = params;
     this.tcp = tcp;
     this.variant = variant;
+    this.version = params.qemuVersion().resolve(variant);
+    String refused = params.qemuVersion().refuses(variant);
+    if (refused != null) {
+      throw new IllegalArgumentException(refused);
+    }
     this.network = new Network(sim);
     this.record = new MigrationRecord();
     this.disk = new SharedDisk(sim, params.diskLocking(), record);
@@ -53,6 +59,7 @@ public final class Migration {
     this.params = o.params;
     this.tcp = o.tcp;
     this.variant = o.variant;
+    this.version = o.version;
     this.network = new Network(o.network, fork);
     this.record = o.record.copy();
     this.disk = o.disk.copy(sim, record);
@@ -110,6 +117,11 @@ public final class Migration {
 
   public Variant variant() {
     return variant;
+  }
+
+  /** The QEMU release whose mechanisms this migration follows (never AUTO). */
+  public QemuVersion version() {
+    return version;
   }
 
   public MigrationRecord record() {

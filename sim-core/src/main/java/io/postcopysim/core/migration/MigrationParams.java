@@ -24,6 +24,7 @@ import io.postcopysim.core.kernel.Time;
  * @param postcopyPreempt requested pages go on a second connection
  * @param recoveryEnabled postcopy recovery is attempted when the network heals
  * @param recoveryAfterHealNanos delay from the heal to {@code migrate-recover}
+ * @param qemuVersion whose mechanisms the model follows where releases differ
  */
 public record MigrationParams(
     long ramBytes,
@@ -44,7 +45,8 @@ public record MigrationParams(
     boolean returnPath,
     boolean postcopyPreempt,
     boolean recoveryEnabled,
-    long recoveryAfterHealNanos) {
+    long recoveryAfterHealNanos,
+    QemuVersion qemuVersion) {
 
   public MigrationParams {
     require(pageBytes > 0 && Long.bitCount(pageBytes) == 1, "page-size must be a power of two");
@@ -57,13 +59,14 @@ public record MigrationParams(
     require(touchIntervalNanos > 0, "touch interval");
     require(chunkBytes >= pageBytes, "chunk");
     require(ping3TimeoutNanos > 0, "ping3-timeout");
+    require(qemuVersion != null, "qemu-version");
   }
 
   /** DESIGN.md's default scenario. */
   public static MigrationParams defaults() {
     return new MigrationParams(4L << 30, 4096, 1L << 20, Time.millis(50), 100L << 20, 512L << 20,
         0.9, Time.micros(100), Time.seconds(2), Time.millis(300), 0, Time.seconds(5), 64L << 20,
-        true, DestAutostart.EARLY_CONT, true, false, true, Time.seconds(1));
+        true, DestAutostart.EARLY_CONT, true, false, true, Time.seconds(1), QemuVersion.AUTO);
   }
 
   public int pages() {
@@ -103,6 +106,7 @@ public record MigrationParams(
     private boolean postcopyPreempt;
     private boolean recoveryEnabled;
     private long recoveryAfterHealNanos;
+    private QemuVersion qemuVersion;
 
     private Builder(MigrationParams p) {
       ramBytes = p.ramBytes;
@@ -124,6 +128,7 @@ public record MigrationParams(
       postcopyPreempt = p.postcopyPreempt;
       recoveryEnabled = p.recoveryEnabled;
       recoveryAfterHealNanos = p.recoveryAfterHealNanos;
+      qemuVersion = p.qemuVersion;
     }
 
     public Builder ramBytes(long v) {
@@ -221,8 +226,13 @@ public record MigrationParams(
       return this;
     }
 
+    public Builder qemuVersion(QemuVersion v) {
+      qemuVersion = v;
+      return this;
+    }
+
     public MigrationParams build() {
-      return new MigrationParams(ramBytes, pageBytes, deviceStateBytes, deviceLoadNanos, dirtyBytesPerSecond, workingSetBytes, accessSkew, touchIntervalNanos, precopyNanos, downtimeLimitNanos, maxPostcopyBitsPerSecond, ping3TimeoutNanos, chunkBytes, diskLocking, destAutostart, returnPath, postcopyPreempt, recoveryEnabled, recoveryAfterHealNanos);
+      return new MigrationParams(ramBytes, pageBytes, deviceStateBytes, deviceLoadNanos, dirtyBytesPerSecond, workingSetBytes, accessSkew, touchIntervalNanos, precopyNanos, downtimeLimitNanos, maxPostcopyBitsPerSecond, ping3TimeoutNanos, chunkBytes, diskLocking, destAutostart, returnPath, postcopyPreempt, recoveryEnabled, recoveryAfterHealNanos, qemuVersion);
     }
   }
 

@@ -26,6 +26,7 @@ final class SourceQemu implements SocketListener, WriteListener {
   private final Simulation sim;
   private final MigrationParams params;
   private final Variant variant;
+  private final QemuVersion version;
   private final MigrationRecord record;
   private final SharedDisk disk;
   private final Guest guest;
@@ -62,6 +63,11 @@ final class SourceQemu implements SocketListener, WriteListener {
   private boolean committed;
   private boolean eofSent;
   private long ping3Timer = -1;
+  // 10.2's gate: the return-path thread only flags the PONG of 0x42; the migration thread
+  // commits at the top of its next iteration, or at once if it waits with nothing to send.
+  private boolean packageLoadedFlag;
+  private boolean waitingForPong;
+  private long iterationStart;
 
   /** What the migration thread does once a message is in the socket buffer. */
   private enum After { NOTHING, PRECOPY_STEP, PACKAGE_WRITTEN, PACE, PRECOPY_EOF }
@@ -82,6 +88,7 @@ final class SourceQemu implements SocketListener, WriteListener {
     this.sim = sim;
     this.params = params;
     this.variant = variant;
+    this.version = migration.version();
     this.record = record;
     this.disk = disk;
     this.guest = guest;
@@ -112,6 +119,9 @@ final class SourceQemu implements SocketListener, WriteListener {
     committed = o.committed;
     eofSent = o.eofSent;
     ping3Timer = o.ping3Timer;
+    packageLoadedFlag = o.packageLoadedFlag;
+    waitingForPong = o.waitingForPong;
+    iterationStart = o.iterationStart;
     fork.put(o, this);
     fork.handler(o.ping3Expired, ping3Expired);
     fork.handler(o.paced, paced);
@@ -224,12 +234,15 @@ final class SourceQemu implements SocketListener, WriteListener {
   }
 
   /**
-   * {@code migration_completion} in precopy: stop, send the rest and the devices, EOF. The
-   * status stays {@code active}: QEMU reports {@code device} here only with
-   * pause-before-switchover (migration_maybe_pause), as real QEMU 7.2 confirms.
+   * {@code migration_completion} in precopy: stop, send the rest and the devices, EOF. 7.2
+   * stays {@code active} (device only with pause-before-switchover, as real 7.2 confirms);
+   * from 10.0 migration_switchover_start reports {@code device}.
    */
   private void precopyComplete(int dirty) {
     completing = true;
+    if (version.reportsDevice()) {
+      setStatus(MigrationStatus.DEVICE); // migration_switchover_start, from 10.0 on
+    }
     record.guestStops(HostId.SOURCE, sim.now());
     disk.inactivate(HostId.SOURCE, sim.now());
     for (int from = 0; from < dirty; from += params.chunkPages()) {
@@ -244,8 +257,10 @@ final class SourceQemu implements SocketListener, WriteListener {
 
   /** {@code postcopy_start}, in QEMU's order (§3 steps 2-10). */
   private void postcopyStart() {
+    // 7.2's postcopy_start reports postcopy-active before it stops the VM and never device.
+    setStatus(version.reportsDevice() || variant.gate() != Variant.Gate.NONE
+        ? MigrationStatus.DEVICE : MigrationStatus.POSTCOPY_ACTIVE);
     record.guestStops(HostId.SOURCE, sim.now());
-    setStatus(MigrationStatus.DEVICE);
     disk.inactivate(HostId.SOURCE, sim.now());
     int stale = dirtyPages();
     toPush = new PageRanges();
@@ -271,10 +286,11 @@ final class SourceQemu implements SocketListener, WriteListener {
 
   /** The package is in the socket buffer: the variant's commit rule applies. */
   private void packageWritten() {
-    if (status != MigrationStatus.DEVICE) {
-      return;
+    if (packageWritten || status.terminal() || status == MigrationStatus.POSTCOPY_PAUSED) {
+      return; // failed while the package was being written
     }
     packageWritten = true;
+    iterationStart = sim.now();
     setStatus(variant.statusAfterPackage());
     switch (variant.gate()) {
       case NONE -> committed = true;
@@ -317,8 +333,16 @@ final class SourceQemu implements SocketListener, WriteListener {
         || status == MigrationStatus.POSTCOPY_RECOVER) {
       return false;
     }
+    if (status == MigrationStatus.POSTCOPY_DEVICE && iterationEnds()) {
+      return true; // committed: the pump goes on in postcopy-active
+    }
     int first = toPush.next(0);
     if (first < 0) {
+      if (status == MigrationStatus.POSTCOPY_DEVICE) {
+        // complete_ready: qemu_event_wait(postcopy_package_loaded_event), no timeout
+        waitingForPong = true;
+        return false;
+      }
       if (committed && !eofSent) {
         eofSent = true;
         queue.add(new Outgoing(MigMessage.command(Wire.VM_EOF, 0), After.NOTHING));
@@ -334,6 +358,26 @@ final class SourceQemu implements SocketListener, WriteListener {
         After.PACE));
     return true;
   }
+
+  /**
+   * migration_iteration_run in postcopy-device: a ram_save_iterate runs up to MAX_WAIT (50 ms)
+   * before the thread looks at the flag the PONG of 0x42 set; then it commits. Returns whether
+   * it committed.
+   */
+  private boolean iterationEnds() {
+    if (sim.now() - iterationStart < MAX_WAIT) {
+      return false;
+    }
+    iterationStart = sim.now();
+    if (!packageLoadedFlag) {
+      return false;
+    }
+    commit();
+    return true;
+  }
+
+  /** ram.c's MAX_WAIT: the longest a ram_save_iterate runs before the thread looks around. */
+  private static final long MAX_WAIT = Time.millis(50);
 
   /**
    * Pages per background write in postcopy: half a socket buffer's worth. QEMU writes page by
@@ -427,7 +471,12 @@ final class SourceQemu implements SocketListener, WriteListener {
       } else if (m.value() == Wire.PING_PACKAGED_LOADED
           && variant.gate() == Variant.Gate.PONG_PACKAGED_LOADED
           && status == MigrationStatus.POSTCOPY_DEVICE) {
-        commit();
+        // source_return_path_thread only sets postcopy_package_loaded and the event
+        packageLoadedFlag = true;
+        if (waitingForPong) {
+          waitingForPong = false;
+          commit();
+        }
       }
     } else if (m.kind() == Wire.POSTCOPY_RUN_ACK) {
       if (variant.gate() == Variant.Gate.RUN_ACK && packageWritten) {
@@ -477,8 +526,10 @@ final class SourceQemu implements SocketListener, WriteListener {
    */
   private void pumpPreempt() {
     Endpoint out = preempt == null ? null : preempt.endpoint(HostId.SOURCE);
+    // postcopy_preempt_active() holds in postcopy-device too (migration_in_postcopy)
     while (out != null && !preemptWriting && !preemptQueue.isEmpty()
-        && status == MigrationStatus.POSTCOPY_ACTIVE) {
+        && (status == MigrationStatus.POSTCOPY_ACTIVE
+            || status == MigrationStatus.POSTCOPY_DEVICE)) {
       preemptWriting = true;
       if (out.write(preemptQueue.pollFirst(), this, PREEMPT_WRITE)) {
         preemptWriting = false;
@@ -505,6 +556,12 @@ final class SourceQemu implements SocketListener, WriteListener {
     if (status.terminal()) {
       return; // the orderly close after completion (or a dead channel's echo) detects nothing
     }
+    if (waitingForPong) {
+      // The migration thread sleeps on an event only the PONG sets; the return-path thread
+      // exits on the error and nobody wakes it: no status change, for good (10.2).
+      endpoint().setListener(SocketListener.IGNORE);
+      return;
+    }
     record.detected(HostId.SOURCE, sim.now());
     switch (status) {
       case ACTIVE -> {
@@ -518,8 +575,12 @@ final class SourceQemu implements SocketListener, WriteListener {
       case DEVICE, POSTCOPY_DEVICE, POSTCOPY_SETUP -> switchoverFailed();
       case POSTCOPY_ACTIVE -> {
         if (eofSent) {
-          setStatus(MigrationStatus.FAILED); // an error after EOF fails, it does not pause
+          // migration_completion fails: FAILED, and migration_iteration_finish may restart
+          setStatus(MigrationStatus.FAILED);
           closeChannel();
+          restartAfterFailure(false);
+        } else if (!packageWritten) {
+          switchoverFailed(); // 7.2: still inside postcopy_start (its fail label)
         } else {
           pause();
         }
@@ -542,10 +603,7 @@ final class SourceQemu implements SocketListener, WriteListener {
     }
   }
 
-  /**
-   * migration_iteration_finish on failure: reactivate the disk and restart the guest here, unless
-   * activation fails (10.2 keeps the VM stopped; older QEMU exits).
-   */
+  /** A switchover that fails before the commit: FAILED, and the source may take over again. */
   private void fallBack() {
     if (ping3Timer >= 0) {
       sim.cancel(ping3Timer);
@@ -553,10 +611,27 @@ final class SourceQemu implements SocketListener, WriteListener {
     }
     setStatus(MigrationStatus.FAILED);
     closeChannel();
+    restartAfterFailure(completing);
+  }
+
+  /**
+   * migration_iteration_finish on FAILED: reactivate the disk and restart the guest here when
+   * the version restarts after this kind of failure; 7.2 after a postcopy failure only takes
+   * its disk back (postcopy_start's restart_block) and leaves the guest stopped. If the lock is
+   * held elsewhere, 10.2 keeps the VM stopped; older QEMU goes on without its disk, which the
+   * model ends as the process's death ("Failed to get write lock").
+   */
+  private void restartAfterFailure(boolean precopyCompletion) {
+    if (!version.restartsAfterFailure(precopyCompletion)) {
+      if (!packageWritten) {
+        disk.activate(HostId.SOURCE, sim.now()); // restart_block: the destination never ran
+      }
+      return;
+    }
     if (disk.activate(HostId.SOURCE, sim.now())) {
       record.guestStarts(HostId.SOURCE, sim.now(), disk.active(HostId.SOURCE));
-    } else if (!variant.keepsStoppedOnActivationFailure()) {
-      migration.crashProcess(HostId.SOURCE); // "Failed to get write lock": QEMU exits
+    } else if (!version.keepsStoppedOnActivationFailure()) {
+      migration.crashProcess(HostId.SOURCE);
     }
   }
 

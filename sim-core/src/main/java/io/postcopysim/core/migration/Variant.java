@@ -39,14 +39,6 @@ public interface Variant {
     return false;
   }
 
-  /**
-   * Whether a source that falls back but cannot take the disk lock keeps its VM stopped (10.2's
-   * "do not start the VM if disk activation fails") rather than exiting (older QEMU).
-   */
-  default boolean keepsStoppedOnActivationFailure() {
-    return true;
-  }
-
   /** PRECOPY_ACK: the destination waits for the source's "go" before it starts. */
   default boolean precopyHandshake() {
     return false;

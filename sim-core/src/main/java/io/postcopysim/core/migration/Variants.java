@@ -14,7 +14,6 @@ public final class Variants {
     @Override public boolean postcopy() { return true; }
     @Override public MigrationStatus statusAfterPackage() { return MigrationStatus.POSTCOPY_ACTIVE; }
     @Override public Gate gate() { return Gate.NONE; }
-    @Override public boolean keepsStoppedOnActivationFailure() { return false; }
   }
 
   /** QEMU 10.2 as merged: PING 0x42 before RUN; the source waits in postcopy-device. */
