@@ -143,13 +143,19 @@ class ProtocolClaimsTest {
   @Test
   void precopyReturnPathBlackholedBeforeShutLeavesAnIdleSourceWaitingForever() {
     // Its data was acknowledged, keepalive is off and the FIN is blackholed too: no timer runs.
-    Migration m = faulted(new Variants.Precopy(), MigrationParams.defaults(), SHUT_ARRIVES,
-        x -> x.network().partition(false, true, Time.NEVER));
-    assertThat(m.record().running(HostId.DESTINATION)).isTrue();
-    // QEMU reports "active" through precopy completion (no pause-before-switchover).
-    assertThat(m.status(HostId.SOURCE)).isEqualTo(MigrationStatus.ACTIVE);
-    assertThat(m.record().running(HostId.SOURCE)).isFalse();
-    assertThat(m.record().detectedAt(HostId.SOURCE)).isEqualTo(Time.NEVER);
+    for (QemuVersion v : new QemuVersion[] {QemuVersion.V7_2, QemuVersion.V10_0,
+        QemuVersion.V11_1}) {
+      Migration m = faulted(new Variants.Precopy(),
+          MigrationParams.defaults().toBuilder().qemuVersion(v).build(), SHUT_ARRIVES,
+          x -> x.network().partition(false, true, Time.NEVER));
+      assertThat(m.record().running(HostId.DESTINATION)).isTrue();
+      // 7.2 reports "active" through precopy completion (no pause-before-switchover, as real
+      // 7.2 showed); from 10.0 migration_switchover_start always reports "device".
+      assertThat(m.status(HostId.SOURCE)).as(v.label())
+          .isEqualTo(v == QemuVersion.V7_2 ? MigrationStatus.ACTIVE : MigrationStatus.DEVICE);
+      assertThat(m.record().running(HostId.SOURCE)).isFalse();
+      assertThat(m.record().detectedAt(HostId.SOURCE)).isEqualTo(Time.NEVER);
+    }
   }
 
   @Test
