@@ -89,6 +89,7 @@ public record Scenario(String name, String source, Study study) {
         : Units.formatRate(p.maxPostcopyBitsPerSecond()));
     mig.put("ping3-timeout", Units.formatDuration(p.ping3TimeoutNanos()));
     mig.put("disk-locking", p.diskLocking());
+    mig.put("disk-lock-lease", Units.formatDuration(p.diskLockLeaseNanos()));
     mig.put("dest-autostart", p.destAutostart().name().toLowerCase(Locale.ROOT).replace('_', '-'));
     mig.put("return-path", p.returnPath());
     mig.put("postcopy-preempt", p.postcopyPreempt());

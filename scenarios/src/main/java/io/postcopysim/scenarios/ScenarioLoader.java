@@ -141,6 +141,7 @@ public final class ScenarioLoader {
         .maxPostcopyBitsPerSecond(mig.rate("max-postcopy-bandwidth", 0, false))
         .ping3TimeoutNanos(mig.duration("ping3-timeout", d.ping3TimeoutNanos(), true))
         .diskLocking(mig.bool("disk-locking", d.diskLocking()))
+        .diskLockLeaseNanos(mig.duration("disk-lock-lease", d.diskLockLeaseNanos(), false))
         .destAutostart(DestAutostart.valueOf(mig.choice("dest-autostart", "early-cont", AUTOSTART)
             .toUpperCase(Locale.ROOT).replace('-', '_')))
         .returnPath(mig.bool("return-path", d.returnPath()))

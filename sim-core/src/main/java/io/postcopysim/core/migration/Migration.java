@@ -44,7 +44,7 @@ public final class Migration {
     }
     this.network = new Network(sim);
     this.record = new MigrationRecord();
-    this.disk = new SharedDisk(sim, params.diskLocking(), record);
+    this.disk = new SharedDisk(sim, params.diskLocking(), params.diskLockLeaseNanos(), record);
     this.guest = new Guest(sim, params, record);
     this.source = new SourceQemu(sim, params, variant, record, disk, guest, this);
     this.destination = new DestinationQemu(sim, params, variant, record, disk, guest, this);
@@ -160,12 +160,14 @@ public final class Migration {
       return;
     }
     stopGuest(host);
+    disk.processDied(host, sim.now());
     network.host(host).crashProcess();
   }
 
-  /** The machine dies: as a process crash, but the network hears nothing. */
+  /** The machine dies: as a process crash, but the network and the storage hear nothing. */
   public void crashMachine(HostId host) {
     stopGuest(host);
+    disk.machineDied(host, sim.now());
     network.host(host).crashMachine();
   }
 
@@ -176,7 +178,6 @@ public final class Migration {
     } else {
       source.processDied();
     }
-    disk.processDied(host, sim.now());
   }
 
   /**

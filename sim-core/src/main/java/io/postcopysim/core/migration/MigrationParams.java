@@ -25,6 +25,7 @@ import io.postcopysim.core.kernel.Time;
  * @param recoveryEnabled postcopy recovery is attempted when the network heals
  * @param recoveryAfterHealNanos delay from the heal to {@code migrate-recover}
  * @param qemuVersion whose mechanisms the model follows where releases differ
+ * @param diskLockLeaseNanos how long a dead host's image lock outlives it (0: at once)
  */
 public record MigrationParams(
     long ramBytes,
@@ -46,7 +47,8 @@ public record MigrationParams(
     boolean postcopyPreempt,
     boolean recoveryEnabled,
     long recoveryAfterHealNanos,
-    QemuVersion qemuVersion) {
+    QemuVersion qemuVersion,
+    long diskLockLeaseNanos) {
 
   public MigrationParams {
     require(pageBytes > 0 && Long.bitCount(pageBytes) == 1, "page-size must be a power of two");
@@ -60,13 +62,14 @@ public record MigrationParams(
     require(chunkBytes >= pageBytes, "chunk");
     require(ping3TimeoutNanos > 0, "ping3-timeout");
     require(qemuVersion != null, "qemu-version");
+    require(diskLockLeaseNanos >= 0, "disk-lock-lease");
   }
 
   /** DESIGN.md's default scenario. */
   public static MigrationParams defaults() {
     return new MigrationParams(4L << 30, 4096, 1L << 20, Time.millis(50), 100L << 20, 512L << 20,
         0.9, Time.micros(100), Time.seconds(2), Time.millis(300), 0, Time.seconds(5), 64L << 20,
-        true, DestAutostart.EARLY_CONT, true, false, true, Time.seconds(1), QemuVersion.AUTO);
+        true, DestAutostart.EARLY_CONT, true, false, true, Time.seconds(1), QemuVersion.AUTO, 0);
   }
 
   public int pages() {
@@ -107,6 +110,7 @@ public record MigrationParams(
     private boolean recoveryEnabled;
     private long recoveryAfterHealNanos;
     private QemuVersion qemuVersion;
+    private long diskLockLeaseNanos;
 
     private Builder(MigrationParams p) {
       ramBytes = p.ramBytes;
@@ -129,6 +133,7 @@ public record MigrationParams(
       recoveryEnabled = p.recoveryEnabled;
       recoveryAfterHealNanos = p.recoveryAfterHealNanos;
       qemuVersion = p.qemuVersion;
+      diskLockLeaseNanos = p.diskLockLeaseNanos;
     }
 
     public Builder ramBytes(long v) {
@@ -231,8 +236,13 @@ public record MigrationParams(
       return this;
     }
 
+    public Builder diskLockLeaseNanos(long v) {
+      diskLockLeaseNanos = v;
+      return this;
+    }
+
     public MigrationParams build() {
-      return new MigrationParams(ramBytes, pageBytes, deviceStateBytes, deviceLoadNanos, dirtyBytesPerSecond, workingSetBytes, accessSkew, touchIntervalNanos, precopyNanos, downtimeLimitNanos, maxPostcopyBitsPerSecond, ping3TimeoutNanos, chunkBytes, diskLocking, destAutostart, returnPath, postcopyPreempt, recoveryEnabled, recoveryAfterHealNanos, qemuVersion);
+      return new MigrationParams(ramBytes, pageBytes, deviceStateBytes, deviceLoadNanos, dirtyBytesPerSecond, workingSetBytes, accessSkew, touchIntervalNanos, precopyNanos, downtimeLimitNanos, maxPostcopyBitsPerSecond, ping3TimeoutNanos, chunkBytes, diskLocking, destAutostart, returnPath, postcopyPreempt, recoveryEnabled, recoveryAfterHealNanos, qemuVersion, diskLockLeaseNanos);
     }
   }
 

@@ -41,6 +41,7 @@ public final class MigrationRecord {
   private final boolean[] startedWithoutLock = new boolean[2];
   private long destinationLoadedAt = Time.NEVER;
   private long destinationRunAt = Time.NEVER;
+  private long finalEofSentAt = Time.NEVER;
   private long pageReadWithoutData = -1;
 
   MigrationRecord copy() {
@@ -62,6 +63,7 @@ public final class MigrationRecord {
     System.arraycopy(startedWithoutLock, 0, c.startedWithoutLock, 0, startedWithoutLock.length);
     c.destinationLoadedAt = destinationLoadedAt;
     c.destinationRunAt = destinationRunAt;
+    c.finalEofSentAt = finalEofSentAt;
     c.pageReadWithoutData = pageReadWithoutData;
     return c;
   }
@@ -76,6 +78,13 @@ public final class MigrationRecord {
   void deviceStateLoaded(long now) {
     if (destinationLoadedAt == Time.NEVER) {
       destinationLoadedAt = now;
+    }
+  }
+
+  /** The source queued its final QEMU_VM_EOF (migration_completion): no fallback after this. */
+  void finalEofSent(long now) {
+    if (finalEofSentAt == Time.NEVER) {
+      finalEofSentAt = now;
     }
   }
 
@@ -233,6 +242,11 @@ public final class MigrationRecord {
   /** When the destination processed MIG_CMD_POSTCOPY_RUN (or PRECOPY_GO / EOF), or NEVER. */
   public long destinationRunAt() {
     return destinationRunAt;
+  }
+
+  /** When the source queued its final EOF, or NEVER. */
+  public long finalEofSentAt() {
+    return finalEofSentAt;
   }
 
   /** The first page a guest read without holding it, or -1 (a model invariant). */

@@ -250,6 +250,7 @@ final class SourceQemu implements SocketListener, WriteListener {
       send(MigMessage.pages(Wire.RAM, from, n, params.pageBytes()), After.NOTHING);
     }
     send(MigMessage.command(Wire.DEVICE_STATE, params.deviceStateBytes()), After.NOTHING);
+    record.finalEofSent(sim.now());
     send(MigMessage.command(Wire.VM_EOF, 0), After.PRECOPY_EOF);
   }
 
@@ -345,6 +346,7 @@ final class SourceQemu implements SocketListener, WriteListener {
       }
       if (committed && !eofSent) {
         eofSent = true;
+        record.finalEofSent(sim.now());
         queue.add(new Outgoing(MigMessage.command(Wire.VM_EOF, 0), After.NOTHING));
         return true;
       }

@@ -9,7 +9,10 @@ import io.postcopysim.core.net.TcpParams;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The knobs every variant honours: dest-autostart, return-path, postcopy-preempt. */
+/**
+ * The knobs every variant honours: dest-autostart, return-path, postcopy-preempt,
+ * disk-lock-lease.
+ */
 class KnobsTest {
   private static final long MGMT_ROUND_TRIP = 2 * TcpParams.defaults().latencyNanos();
 
@@ -119,5 +122,32 @@ class KnobsTest {
     // Without it the page queues behind the 64 MiB chunk being written (up to 53.7 ms).
     assertThat(plain.migration.result().faultLatencyP50())
         .isGreaterThan(4 * preempt.migration.result().faultLatencyP50());
+  }
+
+  @Test
+  void aDeadHostKeepsItsImageLockForTheLeaseWhileADeadProcessFreesItAtOnce() {
+    // PING3 with its PONG 3 cut on the way back: the destination runs and holds the lock; then
+    // its machine dies, and 5 s later the source's timeout falls back and wants the lock.
+    for (long lease : new long[] {0, io.postcopysim.core.kernel.Time.seconds(90)}) {
+      MigrationParams p = defaults().diskLockLeaseNanos(lease).build();
+      Golden g = new Golden(new Variants.Ping3(), p);
+      long loaded = g.first("dst:main:device-state-loaded").index();
+      io.postcopysim.core.kernel.Simulation sim =
+          new io.postcopysim.core.kernel.Simulation(42, io.postcopysim.core.kernel.TraceMode.HASH_ONLY);
+      Migration m = new Migration(sim, p, TcpParams.defaults(), new Variants.Ping3()).start();
+      sim.interceptBefore(loaded, e -> {
+        m.network().partition(false, true, io.postcopysim.core.kernel.Time.NEVER);
+        return true;
+      });
+      sim.interceptBefore(loaded + 3, e -> {
+        m.crashMachine(HostId.DESTINATION);
+        return true;
+      });
+      sim.run(io.postcopysim.core.kernel.Time.HOUR);
+      assertThat(m.record().everRan(HostId.DESTINATION)).isTrue();
+      // The 5 s timeout falls back: the lock is free at once without a lease, held with one.
+      assertThat(m.record().sourceRanAfterStop()).as("lease %d", lease).isEqualTo(lease == 0);
+      assertThat(m.record().lockRefused(HostId.SOURCE)).isEqualTo(lease > 0);
+    }
   }
 }
