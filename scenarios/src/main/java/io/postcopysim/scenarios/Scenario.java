@@ -72,6 +72,7 @@ public record Scenario(String name, String source, Study study) {
     net.put("socket-buffer", Units.formatSize(t.socketBufferBytes()));
     Map<String, Object> tcp = new LinkedHashMap<>();
     tcp.put("retransmit-give-up", Units.formatDuration(t.retransmitGiveUpNanos()));
+    tcp.put("rto-min", Units.formatDuration(t.rtoMinNanos()));
     tcp.put("user-timeout", Units.formatDuration(t.userTimeoutNanos()));
     Map<String, Object> ka = new LinkedHashMap<>();
     ka.put("enabled", t.keepalive().enabled());
@@ -87,6 +88,8 @@ public record Scenario(String name, String source, Study study) {
     mig.put("downtime-limit", Units.formatDuration(p.downtimeLimitNanos()));
     mig.put("max-postcopy-bandwidth", p.maxPostcopyBitsPerSecond() == 0 ? "0"
         : Units.formatRate(p.maxPostcopyBitsPerSecond()));
+    mig.put("max-bandwidth", p.maxBandwidthBitsPerSecond() == 0 ? "0"
+        : Units.formatRate(p.maxBandwidthBitsPerSecond()));
     mig.put("ping3-timeout", Units.formatDuration(p.ping3TimeoutNanos()));
     mig.put("disk-locking", p.diskLocking());
     mig.put("disk-lock-lease", Units.formatDuration(p.diskLockLeaseNanos()));

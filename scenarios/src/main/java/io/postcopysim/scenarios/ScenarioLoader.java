@@ -120,6 +120,7 @@ public final class ScenarioLoader {
     long buffer = net.size("socket-buffer", td.socketBufferBytes());
     Section tcp = net.section("tcp");
     long giveUp = tcp.duration("retransmit-give-up", td.retransmitGiveUpNanos(), true);
+    long rtoMin = tcp.duration("rto-min", td.rtoMinNanos(), true);
     long userTimeout = tcp.duration("user-timeout", td.userTimeoutNanos(), false);
     Section ka = tcp.section("keepalive");
     TcpParams.Keepalive kd = td.keepalive();
@@ -130,7 +131,7 @@ public final class ScenarioLoader {
     tcp.done();
     net.done();
     TcpParams tcpParams = new TcpParams(bandwidth, latency, buffer, giveUp, userTimeout,
-        keepalive, td.rtoMinNanos(), td.rtoMaxNanos());
+        keepalive, rtoMin, Math.max(rtoMin, td.rtoMaxNanos()));
 
     Section mig = top.section("migration");
     List<Variant> variants = mig.choices("variants", List.of("LEGACY", "POSTCOPY_DEVICE",
@@ -139,6 +140,7 @@ public final class ScenarioLoader {
     p.precopyNanos(mig.duration("precopy-time", d.precopyNanos(), false))
         .downtimeLimitNanos(mig.duration("downtime-limit", d.downtimeLimitNanos(), true))
         .maxPostcopyBitsPerSecond(mig.rate("max-postcopy-bandwidth", 0, false))
+        .maxBandwidthBitsPerSecond(mig.rate("max-bandwidth", 0, false))
         .ping3TimeoutNanos(mig.duration("ping3-timeout", d.ping3TimeoutNanos(), true))
         .diskLocking(mig.bool("disk-locking", d.diskLocking()))
         .diskLockLeaseNanos(mig.duration("disk-lock-lease", d.diskLockLeaseNanos(), false))

@@ -26,6 +26,8 @@ import io.postcopysim.core.kernel.Time;
  * @param recoveryAfterHealNanos delay from the heal to {@code migrate-recover}
  * @param qemuVersion whose mechanisms the model follows where releases differ
  * @param diskLockLeaseNanos how long a dead host's image lock outlives it (0: at once)
+ * @param maxBandwidthBitsPerSecond QEMU's max-bandwidth: the precopy stream's rate limit
+ *     (0: the link's speed)
  */
 public record MigrationParams(
     long ramBytes,
@@ -48,7 +50,8 @@ public record MigrationParams(
     boolean recoveryEnabled,
     long recoveryAfterHealNanos,
     QemuVersion qemuVersion,
-    long diskLockLeaseNanos) {
+    long diskLockLeaseNanos,
+    long maxBandwidthBitsPerSecond) {
 
   public MigrationParams {
     require(pageBytes > 0 && Long.bitCount(pageBytes) == 1, "page-size must be a power of two");
@@ -63,13 +66,14 @@ public record MigrationParams(
     require(ping3TimeoutNanos > 0, "ping3-timeout");
     require(qemuVersion != null, "qemu-version");
     require(diskLockLeaseNanos >= 0, "disk-lock-lease");
+    require(maxBandwidthBitsPerSecond >= 0, "max-bandwidth");
   }
 
   /** DESIGN.md's default scenario. */
   public static MigrationParams defaults() {
     return new MigrationParams(4L << 30, 4096, 1L << 20, Time.millis(50), 100L << 20, 512L << 20,
         0.9, Time.micros(100), Time.seconds(2), Time.millis(300), 0, Time.seconds(5), 64L << 20,
-        true, DestAutostart.EARLY_CONT, true, false, true, Time.seconds(1), QemuVersion.AUTO, 0);
+        true, DestAutostart.EARLY_CONT, true, false, true, Time.seconds(1), QemuVersion.AUTO, 0, 0);
   }
 
   public int pages() {
@@ -111,6 +115,7 @@ public record MigrationParams(
     private long recoveryAfterHealNanos;
     private QemuVersion qemuVersion;
     private long diskLockLeaseNanos;
+    private long maxBandwidthBitsPerSecond;
 
     private Builder(MigrationParams p) {
       ramBytes = p.ramBytes;
@@ -134,6 +139,7 @@ public record MigrationParams(
       recoveryAfterHealNanos = p.recoveryAfterHealNanos;
       qemuVersion = p.qemuVersion;
       diskLockLeaseNanos = p.diskLockLeaseNanos;
+      maxBandwidthBitsPerSecond = p.maxBandwidthBitsPerSecond;
     }
 
     public Builder ramBytes(long v) {
@@ -241,8 +247,14 @@ public record MigrationParams(
       return this;
     }
 
+    public Builder maxBandwidthBitsPerSecond(long v) {
+      maxBandwidthBitsPerSecond = v;
+      return this;
+    }
+
     public MigrationParams build() {
-      return new MigrationParams(ramBytes, pageBytes, deviceStateBytes, deviceLoadNanos, dirtyBytesPerSecond, workingSetBytes, accessSkew, touchIntervalNanos, precopyNanos, downtimeLimitNanos, maxPostcopyBitsPerSecond, ping3TimeoutNanos, chunkBytes, diskLocking, destAutostart, returnPath, postcopyPreempt, recoveryEnabled, recoveryAfterHealNanos, qemuVersion, diskLockLeaseNanos);
+      return new MigrationParams(ramBytes, pageBytes, deviceStateBytes, deviceLoadNanos, dirtyBytesPerSecond, workingSetBytes, accessSkew, touchIntervalNanos, precopyNanos, downtimeLimitNanos, maxPostcopyBitsPerSecond, ping3TimeoutNanos, chunkBytes, diskLocking, destAutostart, returnPath, postcopyPreempt, recoveryEnabled, recoveryAfterHealNanos, qemuVersion, diskLockLeaseNanos,
+          maxBandwidthBitsPerSecond);
     }
   }
 

@@ -42,4 +42,14 @@ class RetransmissionScheduleProperties {
     assertThat(t).isPositive().isGreaterThanOrEqualTo(Long.MAX_VALUE / 2);
     assertThat(p.nextRetransmission(Time.seconds(1), Time.NEVER)).isEqualTo(Time.NEVER);
   }
+
+  @Test
+  void linuxGivesUpAtTheSixthExpiryWithTcpRetries2At5() {
+    // tcp_retries2=5: tcp_model_timeout = 63 x TCP_RTO_MIN = 12.6 s; the check runs at RTO
+    // expiries. On a CONFIG_HZ=250 kernel the RTO rounds up to 51 jiffies (204 ms): the sixth
+    // expiry, 63 x 204 ms = 12.852 s after the head's first transmission, is the give-up.
+    TcpParams p = new TcpParams(10_000_000_000L, 0, 4 << 20, Time.millis(12_600), 0,
+        TcpParams.Keepalive.OFF, Time.millis(204), Time.seconds(120));
+    assertThat(p.nextRetransmission(0, p.retransmitGiveUpNanos())).isEqualTo(Time.millis(12_852));
+  }
 }
