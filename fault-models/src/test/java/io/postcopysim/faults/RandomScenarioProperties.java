@@ -29,7 +29,7 @@ class RandomScenarioProperties {
       @ForAll @IntRange(min = 0, max = 3) int ram,
       @ForAll @IntRange(min = 0, max = 2) int bandwidth,
       @ForAll @IntRange(min = 0, max = 3) int latency,
-      @ForAll @IntRange(min = 0, max = 2) int autostart,
+      @ForAll @IntRange(min = 0, max = 3) int autostart,
       @ForAll boolean locking,
       @ForAll boolean preempt,
       @ForAll boolean returnPath,

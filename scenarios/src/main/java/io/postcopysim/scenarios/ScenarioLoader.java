@@ -38,7 +38,8 @@ public final class ScenarioLoader {
   private static final List<String> PHASES = List.of("SETUP", "ACTIVE", "DEVICE",
       "POSTCOPY_DEVICE", "POSTCOPY_SETUP", "POSTCOPY_ACTIVE", "POSTCOPY_PAUSED",
       "POSTCOPY_RECOVER_SETUP", "POSTCOPY_RECOVER", "COMPLETED", "FAILED");
-  private static final List<String> AUTOSTART = List.of("early-cont", "after-device", "off");
+  private static final List<String> AUTOSTART = List.of("early-cont", "after-device", "off",
+      "libvirt");
   private static final List<String> QEMU_VERSIONS = java.util.Arrays.stream(QemuVersion.values())
       .map(QemuVersion::label).toList();
 

@@ -28,6 +28,7 @@ public final class Migration {
   private final SourceQemu source;
   private final DestinationQemu destination;
   private final Recovery recovery;
+  private final Libvirt libvirt;
   private final int contLabel = Labels.intern("mgmt:cont");
   private final EventHandler cont = arg -> destination().cont();
   private boolean contSent;
@@ -51,6 +52,10 @@ public final class Migration {
     this.guest.attach(destination);
     this.recovery = new Recovery(sim, params, this);
     network.onHeal(recovery::networkHealed);
+    this.libvirt = params.destAutostart() == DestAutostart.LIBVIRT ? new Libvirt(sim, this) : null;
+    if (libvirt != null) {
+      network.onPathChange(libvirt::pathChanged);
+    }
   }
 
   /** The copy of {@code o}'s world, made by {@link #fork()}. */
@@ -69,6 +74,10 @@ public final class Migration {
     this.guest.attach(destination);
     this.recovery = new Recovery(o.recovery, fork, this);
     network.onHeal(recovery::networkHealed);
+    this.libvirt = o.libvirt == null ? null : new Libvirt(o.libvirt, fork, this);
+    if (libvirt != null) {
+      network.onPathChange(libvirt::pathChanged);
+    }
     this.contSent = o.contSent;
     fork.handler(o.cont, cont);
   }
@@ -169,6 +178,7 @@ public final class Migration {
     stopGuest(host);
     disk.machineDied(host, sim.now());
     network.host(host).crashMachine();
+    network.pathChanged(); // a dead machine answers no keepalive either
   }
 
   private void stopGuest(HostId host) {
@@ -186,6 +196,10 @@ public final class Migration {
    * (postcopy-active, or completed in precopy), one management round trip later.
    */
   void sourceStatusChanged(MigrationStatus s) {
+    if (libvirt != null) {
+      libvirt.sourceStatusChanged(s);
+      return;
+    }
     if (params.destAutostart() == DestAutostart.AFTER_DEVICE && !contSent
         && (s == MigrationStatus.POSTCOPY_ACTIVE || s == MigrationStatus.COMPLETED)) {
       contSent = true;

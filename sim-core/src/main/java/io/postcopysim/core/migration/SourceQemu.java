@@ -660,6 +660,32 @@ final class SourceQemu implements SocketListener, WriteListener {
     }
   }
 
+  /**
+   * QMP {@code migrate_cancel} from management: refused once in postcopy (migration_in_postcopy,
+   * which counts postcopy-device) and in the RFC's postcopy-setup; otherwise CANCELLED, and
+   * migration_iteration_finish restarts the guest as after a failure.
+   */
+  void cancel() {
+    if (status != MigrationStatus.SETUP && status != MigrationStatus.ACTIVE
+        && status != MigrationStatus.DEVICE) {
+      return;
+    }
+    record.detected(HostId.SOURCE, sim.now()); // management gave up on the migration
+    if (ping3Timer >= 0) {
+      sim.cancel(ping3Timer);
+      ping3Timer = -1;
+    }
+    setStatus(MigrationStatus.CANCELLED);
+    closeChannel();
+    if (completing || postcopyStarted()) {
+      restartAfterFailure(completing);
+    }
+  }
+
+  private boolean postcopyStarted() {
+    return toPush != null;
+  }
+
   /** postcopy_pause: the channel is shut, the guest stays stopped, recovery may follow. */
   private void pause() {
     setStatus(MigrationStatus.POSTCOPY_PAUSED);

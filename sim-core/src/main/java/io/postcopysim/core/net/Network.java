@@ -23,6 +23,7 @@ public final class Network {
   private long healHandle = -1;
   private boolean refreshing;
   private final List<Runnable> healListeners = new ArrayList<>();
+  private final List<Runnable> pathListeners = new ArrayList<>();
 
   public Network(Simulation sim) {
     this.sim = sim;
@@ -94,6 +95,7 @@ public final class Network {
       healHandle = sim.schedule(healAfter, HostId.NETWORK, healLabel, heals, 0);
     }
     refresh();
+    pathChanged();
   }
 
   /** Whether a partition's heal is scheduled. */
@@ -115,6 +117,19 @@ public final class Network {
     blockedFrom[1] = false;
     refresh();
     for (Runnable r : healListeners) {
+      r.run();
+    }
+    pathChanged();
+  }
+
+  /** Called when a partition starts or heals, and by {@link #pathChanged()}'s callers. */
+  public void onPathChange(Runnable listener) {
+    pathListeners.add(listener);
+  }
+
+  /** Tells the path listeners (management daemons share the hosts' network) of a change. */
+  public void pathChanged() {
+    for (Runnable r : pathListeners) {
       r.run();
     }
   }

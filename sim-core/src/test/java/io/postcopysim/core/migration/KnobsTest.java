@@ -174,4 +174,65 @@ class KnobsTest {
         .time();
     return arrived - m.record().sourceStoppedAt();
   }
+
+  @Test
+  void libvirtStartsTheDestinationAtFinishOnceTheSourceSwitched() {
+    for (Variant v : Variants.all()) {
+      Golden g = new Golden(v, defaults().destAutostart(DestAutostart.LIBVIRT).build());
+      assertThat(g.migration.result().migrated()).as(v.name()).isTrue();
+      MigrationStatus switched = v.postcopy() ? MigrationStatus.POSTCOPY_ACTIVE
+          : MigrationStatus.COMPLETED;
+      assertThat(g.first("mgmt:finish").time()).as(v.name())
+          .isEqualTo(g.statusAt(HostId.SOURCE, switched) + MGMT_ROUND_TRIP);
+      assertThat(g.record().destinationStartedAt()).as(v.name())
+          .isGreaterThanOrEqualTo(g.first("mgmt:finish").time());
+    }
+  }
+
+  @Test
+  void underLibvirtALostPongOf102NeverStartsTheDestinationAndTheSourceResumes() {
+    // Early cont: the destination runs at RUN, the source waits for the lost PONG, falls back
+    // at TCP give-up and finds the lock taken: the guest is lost. libvirt starts the
+    // destination only at Finish, after postcopy-active, which never comes; its keepalive
+    // drops the peer 30 s after the cut and destroys the incoming QEMU.
+    for (DestAutostart mode : new DestAutostart[] {DestAutostart.EARLY_CONT,
+        DestAutostart.LIBVIRT}) {
+      MigrationParams p = defaults().destAutostart(mode).build();
+      Golden g = new Golden(new Variants.PostcopyDevice(), p);
+      long loaded = g.first("dst:main:device-state-loaded").index();
+      io.postcopysim.core.kernel.Simulation sim = new io.postcopysim.core.kernel.Simulation(42,
+          io.postcopysim.core.kernel.TraceMode.HASH_ONLY);
+      Migration m = new Migration(sim, p, TcpParams.defaults(), new Variants.PostcopyDevice())
+          .start();
+      sim.interceptBefore(loaded, e -> {
+        m.network().partition(false, true, io.postcopysim.core.kernel.Time.NEVER);
+        return true;
+      });
+      sim.run(2 * io.postcopysim.core.kernel.Time.HOUR);
+      if (mode == DestAutostart.EARLY_CONT) {
+        assertThat(m.record().everRan(HostId.DESTINATION)).isTrue();
+        assertThat(m.record().running(HostId.SOURCE)).isFalse();
+      } else {
+        assertThat(m.record().everRan(HostId.DESTINATION)).isFalse();
+        assertThat(m.alive(HostId.DESTINATION)).isFalse();
+        assertThat(m.record().running(HostId.SOURCE)).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void libvirtCancelsAPrecopyWhosePeerWentSilentAfterItsKeepalive() {
+    MigrationParams p = defaults().destAutostart(DestAutostart.LIBVIRT).build();
+    io.postcopysim.core.kernel.Simulation sim = new io.postcopysim.core.kernel.Simulation(42,
+        io.postcopysim.core.kernel.TraceMode.HASH_ONLY);
+    Migration m = new Migration(sim, p, TcpParams.defaults(), new Variants.Precopy()).start();
+    long cut = io.postcopysim.core.kernel.Time.millis(500);
+    sim.run(cut);
+    m.network().partition(true, true, io.postcopysim.core.kernel.Time.NEVER);
+    sim.run(io.postcopysim.core.kernel.Time.HOUR);
+    assertThat(m.status(HostId.SOURCE)).isEqualTo(MigrationStatus.CANCELLED);
+    assertThat(m.record().detectedAt(HostId.SOURCE)).isEqualTo(cut + Libvirt.KEEPALIVE_DEAD);
+    assertThat(m.record().running(HostId.SOURCE)).isTrue(); // it never stopped
+    assertThat(m.alive(HostId.DESTINATION)).isFalse(); // auto-destroyed
+  }
 }
