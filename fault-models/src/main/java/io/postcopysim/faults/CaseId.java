@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code VARIANT/KIND@POINT} or {@code VARIANT/KIND@P+KIND@Q} (DESIGN.md §4). The first point is
+ * {@code VARIANT/KIND@POINT} or {@code VARIANT/KIND@P+KIND@Q} (docs/DESIGN.md §4). The first point is
  * an event index of the variant's failure-free run; a second point is an event index of the run
  * with the first fault, at or after the first. A case ID replays the same case forever.
  */

@@ -2,7 +2,7 @@ package io.postcopysim.faults;
 
 import io.postcopysim.core.migration.MigrationStatus;
 
-/** One case's row of cases.csv (DESIGN.md §4). */
+/** One case's row of cases.csv (docs/DESIGN.md §4). */
 public record CaseResult(
     CaseId id,
     String faultKind,

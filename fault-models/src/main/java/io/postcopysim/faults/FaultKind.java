@@ -6,7 +6,7 @@ import io.postcopysim.core.net.HostId;
 import io.postcopysim.core.net.Network;
 
 /**
- * The fault kinds of DESIGN.md §4. Each acts on the model's mechanisms only (a process, a
+ * The fault kinds of docs/DESIGN.md §4. Each acts on the model's mechanisms only (a process, a
  * machine, the network, a destination hook); what follows is the model's business.
  */
 public enum FaultKind {

@@ -11,7 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The safety oracle: classifies a finished run (DESIGN.md §3) from what the model recorded
+ * The safety oracle: classifies a finished run (docs/DESIGN.md §3) from what the model recorded
  * (who ran when, who is alive, what each side reports, which pages the destination holds), and
  * checks the model's own invariants, failing loudly when one breaks.
  */
@@ -35,7 +35,7 @@ public final class Oracle {
     return new Verdict(outcome, downtime(facts.runs(), horizon), detection, statusMismatch(m));
   }
 
-  /** The outcome of a run from its facts: the model's and real QEMU's alike (DESIGN.md §3, §6). */
+  /** The outcome of a run from its facts, the model's and real QEMU's alike (docs/DESIGN.md §3). */
   public static Outcome classify(Facts f) {
     if (!f.settled()) {
       return Outcome.UNSETTLED;

@@ -1,7 +1,8 @@
 package io.postcopysim.faults;
 
 /**
- * How a case ended, judged once its run settled, from the run's whole history (DESIGN.md §3, §6).
+ * How a case ended, judged once its run settled, from the run's whole history
+ * (docs/DESIGN.md §3, §6).
  */
 public enum Outcome {
   /** The guest runs only on the destination, which holds every page. */

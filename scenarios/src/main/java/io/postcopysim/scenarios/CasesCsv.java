@@ -9,7 +9,7 @@ import java.math.RoundingMode;
 import java.util.Locale;
 
 /**
- * cases.csv rows (DESIGN.md §4, then {@code point_time_ms}: the virtual time of the event the
+ * cases.csv rows (docs/DESIGN.md §4, then {@code point_time_ms}: the virtual time of the event the
  * first fault struck before). Times in milliseconds with microsecond resolution. Checkpoints
  * store the case columns alone (the point time comes from the failure-free run).
  */
@@ -28,7 +28,7 @@ public final class CasesCsv {
     return caseColumns(r) + "," + millis(pointTimeNanos);
   }
 
-  /** The DESIGN.md §4 columns of a case (checkpoints, replay). */
+  /** The docs/DESIGN.md §4 columns of a case (checkpoints, replay). */
   public static String caseColumns(CaseResult r) {
     return String.join(",", r.id().toString(), r.variant(), r.faultKind(),
         Long.toString(r.point()), r.pointLabel(), r.phase().name(), r.outcome().name(),

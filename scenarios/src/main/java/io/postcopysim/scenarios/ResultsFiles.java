@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * results.json and cases.csv (DESIGN.md §4): their text, and writing them with the report as
+ * results.json and cases.csv (docs/DESIGN.md §4): their text, and writing them with the report as
  * one commit ({@link OutputFolder}). {@link StoredResults} reads them back.
  */
 public final class ResultsFiles {

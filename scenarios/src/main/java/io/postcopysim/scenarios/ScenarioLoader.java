@@ -26,7 +26,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Reads a scenario file (DESIGN.md §4): kebab-case keys, QEMU's parameter names, units. A key
+ * Reads a scenario file (docs/DESIGN.md §4): kebab-case keys, QEMU's parameter names, units. A key
  * left out takes the built-in default scenario's value; an unknown key, a wrong type, a bad
  * unit or an impossible combination is a {@link ScenarioException} naming file, line, column
  * and key. Finally every variant's failure-free run must finish within the horizon.

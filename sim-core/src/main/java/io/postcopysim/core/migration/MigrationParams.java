@@ -69,7 +69,7 @@ public record MigrationParams(
     require(maxBandwidthBitsPerSecond >= 0, "max-bandwidth");
   }
 
-  /** DESIGN.md's default scenario. */
+  /** docs/DESIGN.md's default scenario. */
   public static MigrationParams defaults() {
     return new MigrationParams(4L << 30, 4096, 1L << 20, Time.millis(50), 100L << 20, 512L << 20,
         0.9, Time.micros(100), Time.seconds(2), Time.millis(300), 0, Time.seconds(5), 64L << 20,

@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * Which QEMU release's mechanisms the model follows where they changed between releases
- * (DESIGN.md §6 {@code migration.qemu-version}). Each method is a mechanism, cited to the QEMU
- * function that has it; outcomes then follow from the state machines. The three versions are
+ * (docs/DESIGN.md §6, {@code migration.qemu-version}). Each method is a mechanism, cited to the
+ * QEMU function that has it; outcomes then follow from the state machines. The three versions are
  * the ones Debian ships and the lab runs: 7.2 (bookworm), 10.0 (trixie), 11.1 (trixie-backports).
  */
 public enum QemuVersion {

@@ -20,7 +20,7 @@ import java.util.List;
 /**
  * The source QEMU: {@code migration_thread} (precopy rounds, {@code postcopy_start}, the
  * postcopy push) and {@code source_return_path_thread} (PONG, REQ_PAGES, SHUT).
- * reference/qemu-postcopy-protocol.md §1, §3 and §4 give the order and the failure handling.
+ * docs/qemu-postcopy-protocol.md §1, §3 and §4 give the order and the failure handling.
  */
 final class SourceQemu implements SocketListener, WriteListener {
   private final Simulation sim;

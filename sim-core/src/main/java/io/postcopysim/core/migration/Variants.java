@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The built-in variants (DESIGN.md §3). */
+/** The built-in variants (docs/DESIGN.md §3). */
 public final class Variants {
   private Variants() {}
 
