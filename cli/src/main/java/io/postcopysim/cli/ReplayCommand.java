@@ -114,9 +114,12 @@ final class ReplayCommand implements Callable<Integer> {
       }
     }
     for (TraceEvent e : events) {
-      for (Fault f : id.faults()) {
+      for (int i = 0; i < id.faults().size(); i++) {
+        Fault f = id.faults().get(i);
         if (f.point() == e.index()) {
-          lines.add(new Line(-1, e.time(), "FAULT", f.kind() + " strikes before #" + e.index()));
+          // the time it struck: the event it stood before may be the one it cancelled
+          lines.add(new Line(-1, run.faultTimes().get(i), "FAULT", f.kind()
+              + " strikes before #" + e.index()));
         }
       }
       String[] parts = e.label().split(":", 2);

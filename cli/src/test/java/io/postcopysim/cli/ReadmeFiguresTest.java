@@ -27,4 +27,15 @@ class ReadmeFiguresTest {
     assertThat(readme).contains(String.format(java.util.Locale.ROOT, "(%,d cases",
         Long.parseLong(count)));
   }
+
+  @Test
+  void theReadmeHeadlineUnderLibvirtIsTheLibvirtRunsSummary(@TempDir Path tmp)
+      throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    Cli c = Cli.run("run", "libvirt", "--out", tmp.toString());
+    assertThat(c.code()).as(c.err()).isZero();
+    String table = c.out().lines().filter(l -> !l.contains("results hash"))
+        .filter(l -> !l.startsWith("scenario ")).collect(Collectors.joining("\n"));
+    assertThat(readme).contains("```\n" + table + "\n```");
+  }
 }

@@ -23,8 +23,16 @@ public final class CaseRunner {
     this.study = study;
   }
 
-  /** A finished case with its migration, for replay and tests. */
-  public record Run(CaseResult result, Migration migration, Trace trace) {}
+  /**
+   * A finished case with its migration, for replay and tests. {@code faultTimes}: when each of
+   * the case's faults struck, in order (the virtual time of the event it stood before, even if
+   * the fault then cancelled that event), {@link Time#NEVER} for one whose point never came.
+   */
+  public record Run(CaseResult result, Migration migration, Trace trace, List<Long> faultTimes) {
+    public Run {
+      faultTimes = List.copyOf(faultTimes);
+    }
+  }
 
   public CaseResult run(CaseId id, GoldenRun golden) {
     return run(id, golden, TraceMode.HASH_ONLY).result();
@@ -61,14 +69,20 @@ public final class CaseRunner {
     Simulation sim = m.simulation();
     FailurePoint at = golden.point(id.first().point());
     long[] firstFaultTime = {struckAt};
-    for (Fault f : id.faults()) {
+    long[] struck = new long[id.faults().size()];
+    java.util.Arrays.fill(struck, Time.NEVER);
+    for (int i = 0; i < id.faults().size(); i++) {
+      Fault f = id.faults().get(i);
       if (f.point() < sim.processed()) {
-        continue; // struck before the fork
+        struck[i] = i == 0 ? struckAt : Time.NEVER; // struck before the fork
+        continue;
       }
+      int which = i;
       sim.interceptBefore(f.point(), e -> {
         if (firstFaultTime[0] == Time.NEVER) {
           firstFaultTime[0] = e.time();
         }
+        struck[which] = e.time();
         f.kind().inject(m, study.partitionHealNanos());
         return true;
       });
@@ -81,7 +95,11 @@ public final class CaseRunner {
         .collect(Collectors.joining("+"));
     CaseResult r = new CaseResult(id, kinds, at.index(), at.label(), at.phase(), v.outcome(),
         v.downtimeNanos(), v.detectionNanos(), v.statusMismatch(), sim.trace().hash());
-    return new Run(r, m, sim.trace());
+    List<Long> times = new ArrayList<>();
+    for (long t : struck) {
+      times.add(t);
+    }
+    return new Run(r, m, sim.trace(), times);
   }
 
   /**
