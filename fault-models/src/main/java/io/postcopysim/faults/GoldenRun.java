@@ -79,8 +79,8 @@ public final class GoldenRun {
           || e.label().equals(LOAD_STARTS_PRECOPY))) {
         loadFrom = e.index();
       }
-      if (loadTo < 0 && e.label().equals(LOAD_ENDS)) {
-        loadTo = e.index();
+      if (e.label().equals(LOAD_ENDS)) {
+        loadTo = e.index(); // the last: a load that faulted on guest pages ends when they came
       }
     }
     long activated = m.record().lockEvents().stream()

@@ -39,6 +39,7 @@ class RandomScenarioProperties {
       @ForAll @IntRange(min = 0, max = 3) int precopy,
       @ForAll @IntRange(min = 0, max = 2) int buffer,
       @ForAll @IntRange(min = 0, max = 2) int load,
+      @ForAll boolean loadReadsRam,
       @ForAll @LongRange(min = 1, max = 1000) long seed) {
     // One page, 1 MiB, then 256 MiB .. 2 GiB: tiny guests finish at once, at time 0.
     long ramBytes = ram == 0 ? 4096 : ram == 1 ? 1L << 20 : (256L << 20) << (ram - 2) * 3;
@@ -46,6 +47,7 @@ class RandomScenarioProperties {
         .workingSetBytes(Math.min(ramBytes, 128L << 20)).chunkBytes(32L << 20)
         .dirtyBytesPerSecond(50L << 20)
         .deviceLoadNanos(new long[] {Time.millis(50), Time.seconds(1), Time.seconds(6)}[load])
+        .deviceLoadPages(loadReadsRam ? (int) Math.min(16, ramBytes / 4096) : 0)
         .precopyNanos(new long[] {0, Time.millis(100), Time.millis(500), Time.seconds(2)}[precopy])
         .diskLocking(locking).postcopyPreempt(preempt).returnPath(returnPath)
         .recoveryEnabled(recovery)

@@ -60,6 +60,7 @@ public record Scenario(String name, String source, Study study) {
     vm.put("page-size", Units.formatSize(p.pageBytes()));
     vm.put("device-state", Units.formatSize(p.deviceStateBytes()));
     vm.put("device-load-time", Units.formatDuration(p.deviceLoadNanos()));
+    vm.put("device-load-pages", p.deviceLoadPages());
     vm.put("dirty-rate", Units.formatSize(p.dirtyBytesPerSecond()) + "/s");
     vm.put("working-set", Units.formatSize(p.workingSetBytes()));
     vm.put("access-skew", p.accessSkew());

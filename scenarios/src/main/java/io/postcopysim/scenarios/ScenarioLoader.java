@@ -106,6 +106,8 @@ public final class ScenarioLoader {
     p.ramBytes(ram).pageBytes(page).workingSetBytes(workingSet).chunkBytes(chunk)
         .deviceStateBytes(vm.size("device-state", d.deviceStateBytes()))
         .deviceLoadNanos(vm.duration("device-load-time", d.deviceLoadNanos(), false))
+        .deviceLoadPages((int) vm.integer("device-load-pages", d.deviceLoadPages(), 0,
+            Math.min(Integer.MAX_VALUE, ram / page)))
         .dirtyBytesPerSecond(vm.byteRate("dirty-rate", d.dirtyBytesPerSecond()))
         .accessSkew(vm.real("access-skew", d.accessSkew(), 0, 100))
         .touchIntervalNanos(vm.duration("touch-interval", d.touchIntervalNanos(), true));

@@ -41,6 +41,8 @@ final class DestinationQemu implements SocketListener {
   private PostcopyState postcopy = PostcopyState.NONE;
   private boolean returnPathOpen;
   private boolean loading;
+  /** The load's own work is done; it waits for guest pages it read (device-load-pages). */
+  private boolean loadWaitsForPages;
   private List<MigMessage> packageItems;
   private int packageNext;
   private boolean eofSeen;
@@ -76,6 +78,7 @@ final class DestinationQemu implements SocketListener {
     this.postcopy = o.postcopy;
     this.returnPathOpen = o.returnPathOpen;
     this.loading = o.loading;
+    this.loadWaitsForPages = o.loadWaitsForPages;
     this.packageItems = o.packageItems;
     this.packageNext = o.packageNext;
     this.eofSeen = o.eofSeen;
@@ -210,6 +213,10 @@ final class DestinationQemu implements SocketListener {
         - received.countIn(first, Math.min(end, workingSet)));
     received.add(first, end);
     guest.pagesArrived(first, count);
+    if (loadWaitsForPages && !loadPagesMissing()) {
+      loadWaitsForPages = false; // the faulting load resumes: its end is an event of its own
+      sim.schedule(0, HostId.DESTINATION.kernelId(), loadedLabel, loaded, 0);
+    }
     maybeComplete();
   }
 
@@ -241,13 +248,48 @@ final class DestinationQemu implements SocketListener {
   private void startLoading() {
     loading = true;
     sim.schedule(params.deviceLoadNanos(), HostId.DESTINATION.kernelId(), loadedLabel, loaded, 0);
+    if (postcopy == PostcopyState.LISTENING) {
+      requestLoadPages();
+    }
+  }
+
+  /**
+   * Loading virtio devices reads guest RAM (rings, config): in postcopy the userfaultfd is
+   * armed from LISTEN on, so a page the destination lacks faults and is requested over the
+   * return path; the load cannot finish before it arrives. The model puts those pages at the
+   * top of RAM, where a precopy cut short never got and the postcopy push (from page 0,
+   * ram_postcopy_send_discard_bitmap resets the scan) comes last: with the return path cut the
+   * load waits for the push, which TCP stalls once the acks stop.
+   */
+  private void requestLoadPages() {
+    for (int p = loadPagesFrom(); p < params.pages(); p++) {
+      if (!received.contains(p) && !requested.contains(p)) {
+        requested.add(p, p + 1);
+        endpoint().write(new MigMessage(Wire.REQ_PAGES, Wire.RP_HEADER + 12, 0, p, 1,
+            List.of()), null);
+      }
+    }
+  }
+
+  private int loadPagesFrom() {
+    return params.pages() - params.deviceLoadPages();
+  }
+
+  private boolean loadPagesMissing() {
+    int n = params.deviceLoadPages();
+    return n > 0 && received.countIn(loadPagesFrom(), params.pages()) < n;
   }
 
   private void loaded() {
-    loading = false;
     if (status.terminal() || !migration.alive(HostId.DESTINATION)) {
+      loading = false;
       return;
     }
+    if (postcopy == PostcopyState.LISTENING && !failLoad && loadPagesMissing()) {
+      loadWaitsForPages = true; // blocked in a page fault: placePages resumes it
+      return;
+    }
+    loading = false;
     if (failLoad) {
       fail(); // qemu_loadvm_state_main failed: SHUT(1) and exit
       return;

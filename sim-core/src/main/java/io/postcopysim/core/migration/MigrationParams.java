@@ -28,6 +28,8 @@ import io.postcopysim.core.kernel.Time;
  * @param diskLockLeaseNanos how long a dead host's image lock outlives it (0: at once)
  * @param maxBandwidthBitsPerSecond QEMU's max-bandwidth: the precopy stream's rate limit
  *     (0: the link's speed)
+ * @param deviceLoadPages guest pages the device load reads (virtio rings and the like): in
+ *     postcopy the load faults on those the destination lacks and waits for them
  */
 public record MigrationParams(
     long ramBytes,
@@ -51,7 +53,8 @@ public record MigrationParams(
     long recoveryAfterHealNanos,
     QemuVersion qemuVersion,
     long diskLockLeaseNanos,
-    long maxBandwidthBitsPerSecond) {
+    long maxBandwidthBitsPerSecond,
+    int deviceLoadPages) {
 
   public MigrationParams {
     require(pageBytes > 0 && Long.bitCount(pageBytes) == 1, "page-size must be a power of two");
@@ -67,13 +70,15 @@ public record MigrationParams(
     require(qemuVersion != null, "qemu-version");
     require(diskLockLeaseNanos >= 0, "disk-lock-lease");
     require(maxBandwidthBitsPerSecond >= 0, "max-bandwidth");
+    require(deviceLoadPages >= 0 && deviceLoadPages <= ramBytes / pageBytes,
+        "device-load-pages within ram");
   }
 
   /** docs/DESIGN.md's default scenario. */
   public static MigrationParams defaults() {
     return new MigrationParams(4L << 30, 4096, 1L << 20, Time.millis(50), 100L << 20, 512L << 20,
         0.9, Time.micros(100), Time.seconds(2), Time.millis(300), 0, Time.seconds(5), 64L << 20,
-        true, DestAutostart.EARLY_CONT, true, false, true, Time.seconds(1), QemuVersion.AUTO, 0, 0);
+        true, DestAutostart.EARLY_CONT, true, false, true, Time.seconds(1), QemuVersion.AUTO, 0, 0, 0);
   }
 
   public int pages() {
@@ -116,6 +121,7 @@ public record MigrationParams(
     private QemuVersion qemuVersion;
     private long diskLockLeaseNanos;
     private long maxBandwidthBitsPerSecond;
+    private int deviceLoadPages;
 
     private Builder(MigrationParams p) {
       ramBytes = p.ramBytes;
@@ -140,6 +146,7 @@ public record MigrationParams(
       qemuVersion = p.qemuVersion;
       diskLockLeaseNanos = p.diskLockLeaseNanos;
       maxBandwidthBitsPerSecond = p.maxBandwidthBitsPerSecond;
+      deviceLoadPages = p.deviceLoadPages;
     }
 
     public Builder ramBytes(long v) {
@@ -252,9 +259,14 @@ public record MigrationParams(
       return this;
     }
 
+    public Builder deviceLoadPages(int v) {
+      deviceLoadPages = v;
+      return this;
+    }
+
     public MigrationParams build() {
       return new MigrationParams(ramBytes, pageBytes, deviceStateBytes, deviceLoadNanos, dirtyBytesPerSecond, workingSetBytes, accessSkew, touchIntervalNanos, precopyNanos, downtimeLimitNanos, maxPostcopyBitsPerSecond, ping3TimeoutNanos, chunkBytes, diskLocking, destAutostart, returnPath, postcopyPreempt, recoveryEnabled, recoveryAfterHealNanos, qemuVersion, diskLockLeaseNanos,
-          maxBandwidthBitsPerSecond);
+          maxBandwidthBitsPerSecond, deviceLoadPages);
     }
   }
 

@@ -235,4 +235,28 @@ class KnobsTest {
     assertThat(m.record().running(HostId.SOURCE)).isTrue(); // it never stopped
     assertThat(m.alive(HostId.DESTINATION)).isFalse(); // auto-destroyed
   }
+
+  @Test
+  void aDeviceLoadThatReadsGuestRamStallsOnACutReturnPathAndTheDestinationNeverRuns() {
+    // Real 11.1 with a virtio-blk disk: the load page-faulted, its requests could not reach
+    // the source, and the destination never ran. A load that reads no guest page is a timer.
+    for (int pages : new int[] {0, 16}) {
+      MigrationParams p = defaults().deviceLoadPages(pages).build();
+      Golden g = new Golden(new Variants.Legacy(), p);
+      assertThat(g.migration.result().migrated()).isTrue();
+      long arrives = g.first("dst:recv:MIG_CMD_PACKAGED").index();
+      io.postcopysim.core.kernel.Simulation sim = new io.postcopysim.core.kernel.Simulation(42,
+          io.postcopysim.core.kernel.TraceMode.HASH_ONLY);
+      Migration m = new Migration(sim, p, TcpParams.defaults(), new Variants.Legacy()).start();
+      sim.interceptBefore(arrives, e -> {
+        m.network().partition(false, true, io.postcopysim.core.kernel.Time.NEVER);
+        return true;
+      });
+      sim.run(2 * io.postcopysim.core.kernel.Time.HOUR);
+      assertThat(m.record().everRan(HostId.DESTINATION)).as("%d pages", pages)
+          .isEqualTo(pages == 0);
+      assertThat(m.record().destinationLoadedAt() == io.postcopysim.core.kernel.Time.NEVER)
+          .isEqualTo(pages > 0);
+    }
+  }
 }
