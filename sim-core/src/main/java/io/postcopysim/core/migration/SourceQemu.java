@@ -535,7 +535,7 @@ final class SourceQemu implements SocketListener, WriteListener {
       toPush.remove(p, p + 1);
       record.requested(1);
       MigMessage page = MigMessage.pages(Wire.RAM_REQUESTED, p, 1, params.pageBytes());
-      if (preempt != null) {
+      if (preemptActive()) {
         preemptQueue.add(page);
       } else {
         urgent.add(new Outgoing(page, After.NOTHING));
@@ -546,15 +546,22 @@ final class SourceQemu implements SocketListener, WriteListener {
   }
 
   /**
+   * postcopy_preempt_active(): the preempt channel carries requested pages only in postcopy
+   * (migration_in_postcopy, which counts postcopy-device); before that, a request (a device
+   * load reading guest RAM) is queued for the main channel like any urgent page.
+   */
+  private boolean preemptActive() {
+    return preempt != null && (status == MigrationStatus.POSTCOPY_ACTIVE
+        || status == MigrationStatus.POSTCOPY_DEVICE);
+  }
+
+  /**
    * The preempt channel has its own sender (QEMU's postcopy preempt thread), so a requested page
    * never waits behind a blocked bulk write.
    */
   private void pumpPreempt() {
     Endpoint out = preempt == null ? null : preempt.endpoint(HostId.SOURCE);
-    // postcopy_preempt_active() holds in postcopy-device too (migration_in_postcopy)
-    while (out != null && !preemptWriting && !preemptQueue.isEmpty()
-        && (status == MigrationStatus.POSTCOPY_ACTIVE
-            || status == MigrationStatus.POSTCOPY_DEVICE)) {
+    while (out != null && !preemptWriting && !preemptQueue.isEmpty() && preemptActive()) {
       preemptWriting = true;
       if (out.write(preemptQueue.pollFirst(), this, PREEMPT_WRITE)) {
         preemptWriting = false;
