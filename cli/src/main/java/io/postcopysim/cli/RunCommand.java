@@ -161,6 +161,22 @@ final class RunCommand implements Callable<Integer> {
   private static void summary(PrintWriter o, Scenario s, Results r, Path dir) {
     o.printf(Locale.ROOT, "scenario %s: %d cases%s -> %s%n", s.name(), r.caseCount(),
         r.shard() == null ? "" : " (shard " + r.shard() + ")", Terminal.safe(dir.toString()));
+    o.printf(Locale.ROOT, "  exposure: ms of the migration in which one fault leads to each"
+        + " outcome, summed over %d fault kinds%n", s.study().kinds().size());
+    o.printf(Locale.ROOT, "  %-20s %10s", "variant", "migration");
+    for (Outcome oc : Outcome.values()) {
+      o.printf(Locale.ROOT, " %18s", oc.name());
+    }
+    o.println();
+    for (Results.VariantResults v : r.variants()) {
+      o.printf(Locale.ROOT, "  %-20s %10.3f", v.variant(), v.exposure().migrationNanos() / 1e6);
+      java.util.Map<Outcome, Long> e = v.exposure().total();
+      for (Outcome oc : Outcome.values()) {
+        o.printf(Locale.ROOT, " %18.3f", e.get(oc) / 1e6);
+      }
+      o.println();
+    }
+    o.printf(Locale.ROOT, "  cases%n");
     o.printf(Locale.ROOT, "  %-20s", "variant");
     for (Outcome oc : Outcome.values()) {
       o.printf(Locale.ROOT, " %18s", oc.name());

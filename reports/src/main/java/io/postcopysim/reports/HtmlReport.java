@@ -53,6 +53,7 @@ public final class HtmlReport {
         .append(ResultsFiles.resultsHash(r)).append("</code></p>\n")
         .append(legend()).append("</header>\n");
     glossary(b);
+    exposure(b, r);
     headline(b, r);
     matrices(b, r);
     counterexamples(b, r, scenario, scenarioArg);
@@ -76,27 +77,55 @@ public final class HtmlReport {
     b.append("</dl></section>\n");
   }
 
-  // ---- 1. headline and verdict ----
+  // ---- 1. exposure, headline and verdict ----
+
+  /**
+   * The report leads with time: per variant, the milliseconds of the migration in which one
+   * fault leads to each outcome (summed over the fault kinds) and their share of the kinds'
+   * combined time, which is the probability for a fault of a random kind at a random instant.
+   */
+  private static void exposure(StringBuilder b, Results r) {
+    b.append("<section id=\"exposure\"><h2>Exposure</h2>\n<p>Milliseconds of the migration"
+        + " in which one fault leads to each outcome, summed over the fault kinds; below each,"
+        + " its probability for one fault of a random kind at a random instant.</p>\n")
+        .append("<table class=\"exposure\"><thead><tr><th>variant</th><th>migration</th>");
+    for (Outcome o : Outcome.values()) {
+      b.append("<th style=\"color:").append(Charts.hex(o)).append("\">").append(o.name())
+          .append("</th>");
+    }
+    b.append("</tr></thead><tbody>\n");
+    for (Results.VariantResults v : r.variants()) {
+      io.postcopysim.faults.Exposure e = v.exposure();
+      Map<Outcome, Long> t = e.total();
+      Map<Outcome, Double> p = e.probability();
+      b.append("<tr><th>").append(esc(v.variant())).append("</th><td>")
+          .append(ms(e.migrationNanos())).append("</td>");
+      for (Outcome o : Outcome.values()) {
+        b.append(t.get(o) == 0 ? "<td class=\"zero\">0</td>"
+            : "<td style=\"box-shadow:inset 4px 0 0 " + Charts.hex(o) + "\">" + ms(t.get(o))
+                + "<br><small>" + String.format(Locale.ROOT, "%.4f", p.get(o))
+                + "</small></td>");
+      }
+      b.append("</tr>\n");
+    }
+    b.append("</tbody></table></section>\n");
+  }
 
   private static void headline(StringBuilder b, Results r) {
-    b.append("<section id=\"headline\"><h2>Headline</h2>\n<table class=\"counts\"><thead><tr>")
+    b.append("<section id=\"headline\"><h2>Cases</h2>\n<table class=\"counts\"><thead><tr>")
         .append("<th>variant</th>");
     for (Outcome o : Outcome.values()) {
       b.append("<th style=\"color:").append(Charts.hex(o)).append("\">")
           .append(o.name()).append("</th>");
     }
-    b.append("<th>cases</th><th>unsafe</th><th>stuck</th><th>stuck window</th></tr></thead>")
-        .append("<tbody>\n");
+    b.append("<th>cases</th><th>stuck window</th></tr></thead>").append("<tbody>\n");
     for (Results.VariantResults v : r.variants()) {
       Map<Outcome, Integer> c = counts(v.cases());
       b.append("<tr><th>").append(esc(v.variant())).append("</th>");
       for (Outcome o : Outcome.values()) {
         b.append(cell(o, c.get(o)));
       }
-      int n = v.cases().size();
-      b.append("<td>").append(n).append("</td><td>")
-          .append(pct(unsafe(c), n))
-          .append("</td><td>").append(pct(c.get(Outcome.STUCK_PAUSED), n)).append("</td><td>")
+      b.append("<td>").append(v.cases().size()).append("</td><td>")
           .append(ms(v.stuckNanos())).append("</td></tr>\n");
     }
     b.append("</tbody></table>\n<div class=\"verdict\" id=\"verdict\">")
@@ -374,9 +403,6 @@ public final class HtmlReport {
     };
   }
 
-  static String pct(int k, int n) {
-    return String.format(Locale.ROOT, "%.1f%%", n == 0 ? 0.0 : 100.0 * k / n);
-  }
 
   static String ms(long nanos) {
     return String.format(Locale.ROOT, "%.3f ms", nanos / 1e6);

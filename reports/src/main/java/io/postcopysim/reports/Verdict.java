@@ -16,6 +16,21 @@ final class Verdict {
   static String write(Results r) {
     StringBuilder b = new StringBuilder("<ul>\n");
     List<Results.VariantResults> vs = r.variants();
+    // Every bad outcome weighs: unsafe time first (the guest split, diverged or lost), then
+    // stuck time; counts follow how many events a phase has and decide nothing here.
+    Comparator<Results.VariantResults> risk = Comparator
+        .comparingLong((Results.VariantResults v) -> v.exposure().unsafeNanos())
+        .thenComparingLong(v -> v.exposure().total().get(Outcome.STUCK_PAUSED));
+    Results.VariantResults safest = vs.stream().min(risk).orElseThrow();
+    Results.VariantResults riskiest = vs.stream().max(risk).orElseThrow();
+    b.append("<li>Least exposed: <b>").append(HtmlReport.esc(safest.variant())).append("</b> (")
+        .append(exposure(safest)).append(")");
+    if (risk.compare(riskiest, safest) > 0) {
+      b.append("; most exposed: <b>").append(HtmlReport.esc(riskiest.variant())).append("</b> (")
+          .append(exposure(riskiest)).append(")");
+    }
+    b.append(". Exposure: milliseconds of the migration in which one fault, summed over the"
+        + " fault kinds, ends unsafe (split brain, diverged, lost) or stuck.</li>\n");
     long minStuck = vs.stream().mapToLong(Results.VariantResults::stuckNanos).min().orElse(0);
     List<String> narrowest = vs.stream().filter(v -> v.stuckNanos() == minStuck)
         .map(Results.VariantResults::variant).toList();
@@ -64,6 +79,11 @@ final class Verdict {
       b.append("</li>\n");
     }
     return b.append("</ul>\n").toString();
+  }
+
+  private static String exposure(Results.VariantResults v) {
+    return HtmlReport.ms(v.exposure().unsafeNanos()) + " unsafe, "
+        + HtmlReport.ms(v.exposure().total().get(Outcome.STUCK_PAUSED)) + " stuck";
   }
 
   private static void first(Results.VariantResults v, Outcome o, StringBuilder b) {

@@ -97,13 +97,31 @@ class ReportStructureTest {
   }
 
   @Test
-  void theVerdictNamesTheNarrowestStuckWindow() {
-    long min = Reports.RESULTS.variants().stream()
-        .mapToLong(Results.VariantResults::stuckNanos).min().orElseThrow();
-    String narrowest = Reports.RESULTS.variants().stream().filter(v -> v.stuckNanos() == min)
-        .map(Results.VariantResults::variant).findFirst().orElseThrow();
-    assertThat(DOC.getElementById("verdict").text()).contains("Narrowest stuck window: "
-        + narrowest);
+  void theVerdictWeighsEveryBadOutcomeByTimeNotByCount() {
+    // The least exposed design has the least unsafe time (split, diverged, lost), then the
+    // least stuck time; a design with the narrowest stuck window but lost VMs is not it.
+    Results.VariantResults least = Reports.RESULTS.variants().stream()
+        .min(java.util.Comparator
+            .comparingLong((Results.VariantResults v) -> v.exposure().unsafeNanos())
+            .thenComparingLong(v -> v.exposure().total().get(Outcome.STUCK_PAUSED)))
+        .orElseThrow();
+    assertThat(DOC.getElementById("verdict").text()).contains("Least exposed: "
+        + least.variant());
+  }
+
+  @Test
+  void theReportLeadsWithExposureInMilliseconds() {
+    Element table = DOC.selectFirst("#exposure table");
+    assertThat(table).isNotNull();
+    assertThat(DOC.select("section").first().id()).isIn("glossary", "exposure");
+    for (Results.VariantResults v : Reports.RESULTS.variants()) {
+      Element row = table.select("tbody tr").stream()
+          .filter(tr -> tr.selectFirst("th").text().equals(v.variant())).findFirst()
+          .orElseThrow();
+      long stuck = v.exposure().total().get(Outcome.STUCK_PAUSED);
+      assertThat(row.select("td").get(1 + Outcome.STUCK_PAUSED.ordinal()).text())
+          .startsWith(stuck == 0 ? "0" : HtmlReport.ms(stuck));
+    }
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.postcopysim.scenarios;
 
 import io.postcopysim.core.migration.MigrationResult;
 import io.postcopysim.faults.CaseResult;
+import io.postcopysim.faults.Exposure;
 import io.postcopysim.faults.FailurePoint;
 import io.postcopysim.faults.FaultKind;
 import io.postcopysim.faults.GoldenRun;
@@ -35,7 +36,8 @@ public final class Aggregate {
       }
       StuckWindow.byKind(g, cases).forEach((k, ns) -> byKind.put(k.name(), ns));
       variants.add(new Results.VariantResults(g.variant().name(), golden(g),
-          StuckWindow.width(g, cases), byKind, cases, pointTimes(g)));
+          StuckWindow.width(g, cases), byKind, cases, pointTimes(g),
+          Exposure.of(g, scenario.study(), cases)));
     }
     return new Results(Results.TOOL, Results.VERSION, ModelFingerprint.value(),
         scenario.resolved(), shard, variants);

@@ -24,7 +24,8 @@ public record Results(String tool, String version, String model, Map<String, Obj
    * failure-free run (a case's point time is {@code pointTimes[point]}).
    */
   public record VariantResults(String variant, Map<String, Object> golden, long stuckNanos,
-      Map<String, Long> stuckByKindNanos, List<CaseResult> cases, long[] pointTimes) {
+      Map<String, Long> stuckByKindNanos, List<CaseResult> cases, long[] pointTimes,
+      io.postcopysim.faults.Exposure exposure) {
 
     /** Virtual time of the event before which a case's first fault struck. */
     public long pointTime(CaseResult c) {

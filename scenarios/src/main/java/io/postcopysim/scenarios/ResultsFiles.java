@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.postcopysim.core.kernel.Hashing;
 import io.postcopysim.core.migration.MigrationStatus;
 import io.postcopysim.faults.CaseResult;
+import io.postcopysim.faults.Exposure;
+import io.postcopysim.faults.Outcome;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -108,11 +110,35 @@ public final class ResultsFiles {
       vm.put("stuck_window_ms", millis(v.stuckNanos()));
       vm.put("stuck_window_ns", v.stuckNanos());
       vm.put("stuck_window_by_kind_ns", new LinkedHashMap<>(v.stuckByKindNanos()));
+      exposure(vm, v.exposure());
       variants.add(vm);
     }
     out.put("variants", variants);
     out.put("results_hash", resultsHash(r));
     return out;
+  }
+
+  /**
+   * docs/DESIGN.md §4.7: per outcome {@code O_exposure_ms} and {@code O_probability} (O in lower
+   * case), the migration's length they share, and {@code exposure_by_kind_ms}.
+   */
+  private static void exposure(Map<String, Object> vm, Exposure e) {
+    vm.put("migration_ms", millis(e.migrationNanos()));
+    e.total().forEach((o, ns) -> vm.put(key(o) + "_exposure_ms", millis(ns)));
+    e.probability().forEach((o, p) -> vm.put(key(o) + "_probability",
+        Math.round(p * 1e9) / 1e9));
+    Map<String, Object> byKind = new LinkedHashMap<>();
+    e.byKind().forEach((k, m) -> {
+      Map<String, Object> row = new LinkedHashMap<>();
+      m.forEach((o, ns) -> row.put(key(o), millis(ns)));
+      byKind.put(k.name(), row);
+    });
+    vm.put("exposure_by_kind_ms", byKind);
+  }
+
+  /** An outcome's name as a results.json key prefix: {@code stuck_paused}. */
+  public static String key(Outcome o) {
+    return o.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   /** Milliseconds with microsecond resolution, as a JSON number that reads back the same. */
