@@ -339,7 +339,8 @@ public final class GroundTruth {
           "%-5s %-36s %-19s %-19s %-5s %s | %s; %d/%d%s%n", r.version(), r.experiment(),
           r.qemu(), r.model(), r.agree().name().toLowerCase(Locale.ROOT), r.qemuFinal(),
           r.modelFinal(), r.qemuDetection(), r.modelDetection(),
-          r.mismatch().isEmpty() ? "" : "; " + r.mismatch()));
+          (r.mismatch().isEmpty() ? "" : "; " + r.mismatch()) + (r.agree() == Agree.KNOWN
+              ? " [known: " + Known.reason(r.version(), r.experiment()) + "]" : "")));
     }
     Map<Agree, Long> n = new java.util.EnumMap<>(Agree.class);
     rows.forEach(r -> n.merge(r.agree(), 1L, Long::sum));
