@@ -244,8 +244,9 @@ final class Lab implements Closeable {
   void observe(long settleMillis) throws InterruptedException {
     Thread.sleep(settleMillis);
     closing = true; // the watcher's last poll is the last change seen
-    watcher.interrupt();
-    watcher.join(2000);
+    // No interrupt: one in the middle of a QMP call would close the QMP channel
+    // (ClosedByInterruptException), and every later read would say "dead".
+    watcher.join(5000);
     observedUntilMillis = System.currentTimeMillis(); // wall-clock-ok
   }
 

@@ -115,9 +115,9 @@ final class QemuFacts {
       boolean alive = q.path("alive").asBoolean();
       if (alive && q.path("query_migrate").has("status")) {
         status = status(q.path("query_migrate").path("status").asText());
-      } else if (alive && q.has("query_migrate")) {
+      } else if (alive && q.path("query_migrate").isObject()) {
         status = MigrationStatus.NONE; // query-migrate before any migration has no status
-      } else if (!alive) {
+      } else { // dead, or the final query failed: the last status seen
         status = lastPolled(o, side, status);
       }
       last[h.ordinal()] = status;
@@ -193,8 +193,10 @@ final class QemuFacts {
         lastChange = Math.max(lastChange, e.path("t_ms").asDouble());
       }
     }
-    for (JsonNode p : o.path("polled")) {
-      lastChange = Math.max(lastChange, p.path("t_ms").asDouble());
+    for (JsonNode p : o.path("polled")) { // a failed poll is no change (exits count below)
+      if (!p.path("status").asText().equals("dead")) {
+        lastChange = Math.max(lastChange, p.path("t_ms").asDouble());
+      }
     }
     for (String side : List.of("src", "dst")) {
       lastChange = Math.max(lastChange, o.path(side).path("exited_at_ms").asDouble(-1));
