@@ -31,6 +31,12 @@ record Experiment(String name, String fault, Lab.Setup setup, String variant, Fa
         millis, heal, false);
   }
 
+  /** The same, watched past TCP's give-up (tcp_retries2=5): for faults that drop packets. */
+  Experiment pastGiveUp() {
+    return new Experiment(name, fault + ", tcp_retries2=5", setup.withRetries2(5), variant,
+        kind, step, occurrence, after, strike, Experiments.GIVE_UP_SETTLE, healMillis, baseline);
+  }
+
   String variantFor(QemuVersion v) {
     return variant != null ? variant : v.variant();
   }

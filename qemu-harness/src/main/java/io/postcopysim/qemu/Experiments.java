@@ -29,14 +29,19 @@ final class Experiments {
   private static final Lab.Setup POSTCOPY_PAUSED_DEST = new Lab.Setup(true, false, false);
   private static final Lab.Setup PRECOPY = new Lab.Setup(false, false, true);
   private static final Lab.Setup PRECOPY_RP = new Lab.Setup(false, true, true);
-  private static final String RAM = "dst:recv:RAM";
+  static final String RAM = "dst:recv:RAM";
   private static final String PACKAGE = "dst:recv:MIG_CMD_PACKAGED";
   private static final String FAULT = "dst:guest:page-fault";
   private static final String PONG = "src:recv:MIG_RP_MSG_PONG";
   private static final String LOADED = "dst:main:device-state-loaded";
   private static final String SHUT = "src:recv:MIG_RP_MSG_SHUT";
   /** Settle time where TCP must give up (tcp_retries2=5: 12.6 s on loopback). */
-  private static final long GIVE_UP_SETTLE = 17_000;
+  static final long GIVE_UP_SETTLE = 17_000;
+  /**
+   * A precopy fault strikes 300 ms after active: at 32 MiB/s about 9.6 MiB are sent, before the
+   * model's third 4 MiB chunk.
+   */
+  private static final int PRECOPY_RAM = 3;
 
   private Experiments() {}
 
@@ -62,14 +67,14 @@ final class Experiments {
   static List<Experiment> baseline() {
     return List.of(
         new Experiment("legacy-dest-kill-precopy", "kill -9 destination in precopy", POSTCOPY,
-            "LEGACY", DEST_CRASH, RAM, 5, null, inPrecopy("kill -9 dst", l -> l.destination.kill())),
+            "LEGACY", DEST_CRASH, RAM, PRECOPY_RAM, null, inPrecopy("kill -9 dst", l -> l.destination.kill())),
         new Experiment("legacy-src-kill-precopy", "kill -9 source in precopy", POSTCOPY,
-            "LEGACY", SOURCE_CRASH, RAM, 5, null, inPrecopy("kill -9 src", l -> l.source.kill())),
+            "LEGACY", SOURCE_CRASH, RAM, PRECOPY_RAM, null, inPrecopy("kill -9 src", l -> l.source.kill())),
         new Experiment("legacy-reset-precopy", "connection reset in precopy", POSTCOPY,
-            "LEGACY", CONNECTION_RESET, RAM, 5, null, inPrecopy("ss -K", l -> l.net.reset())),
+            "LEGACY", CONNECTION_RESET, RAM, PRECOPY_RAM, null, inPrecopy("ss -K", l -> l.net.reset())),
         new Experiment("legacy-partition-precopy", "both directions dropped in precopy",
-            POSTCOPY, "LEGACY", PARTITION, RAM, 5, null,
-            inPrecopy("DROP both", l -> l.net.dropBoth())),
+            POSTCOPY, "LEGACY", PARTITION, RAM, PRECOPY_RAM, null,
+            inPrecopy("DROP both", l -> l.net.dropBoth())).pastGiveUp(),
         new Experiment("legacy-dest-kill-after-package", "kill -9 destination once the source"
             + " is postcopy-active, destination started with -S", POSTCOPY_PAUSED_DEST,
             "LEGACY", DEST_CRASH, PACKAGE, 1, null,
@@ -77,7 +82,7 @@ final class Experiments {
         new Experiment("legacy-pong3-blackhole", "return path dropped just before PONG 3,"
             + " destination started with -S", POSTCOPY_PAUSED_DEST.withProxy(), "LEGACY",
             PARTITION_TO_SOURCE, PONG, 1, LOADED,
-            atPong(3, false, false, "DROP dst->src", l -> l.net.dropToSource())),
+            atPong(3, false, false, "DROP dst->src", l -> l.net.dropToSource())).pastGiveUp(),
         new Experiment("legacy-dest-kill-postcopy", "kill -9 destination in postcopy-active"
             + " with the guest running there", POSTCOPY, "LEGACY", DEST_CRASH, FAULT, 1, null,
             destinationRunning("kill -9 dst", l -> l.destination.kill())),
@@ -89,26 +94,26 @@ final class Experiments {
             destinationRunning("ss -K", l -> l.net.reset())),
         new Experiment("legacy-partition-postcopy", "both directions dropped in"
             + " postcopy-active", POSTCOPY, "LEGACY", PARTITION, FAULT, 1, null,
-            destinationRunning("DROP both", l -> l.net.dropBoth())),
+            destinationRunning("DROP both", l -> l.net.dropBoth())).pastGiveUp(),
         new Experiment("legacy-cut-to-dest-postcopy", "source-to-destination dropped in"
             + " postcopy-active", POSTCOPY, "LEGACY", PARTITION_TO_DEST, FAULT, 1,
-            null, destinationRunning("DROP src->dst", l -> l.net.dropToDestination())),
+            null, destinationRunning("DROP src->dst", l -> l.net.dropToDestination())).pastGiveUp(),
         new Experiment("legacy-cut-to-source-postcopy", "destination-to-source dropped in"
             + " postcopy-active", POSTCOPY, "LEGACY", PARTITION_TO_SOURCE, FAULT, 1, null,
-            destinationRunning("DROP dst->src", l -> l.net.dropToSource())),
+            destinationRunning("DROP dst->src", l -> l.net.dropToSource())).pastGiveUp(),
         new Experiment("precopy-dest-kill", "kill -9 destination in precopy", PRECOPY,
-            "PRECOPY", DEST_CRASH, RAM, 5, null, inPrecopy("kill -9 dst", l -> l.destination.kill())),
+            "PRECOPY", DEST_CRASH, RAM, PRECOPY_RAM, null, inPrecopy("kill -9 dst", l -> l.destination.kill())),
         new Experiment("precopy-src-kill", "kill -9 source in precopy", PRECOPY, "PRECOPY",
-            SOURCE_CRASH, RAM, 5, null, inPrecopy("kill -9 src", l -> l.source.kill())),
+            SOURCE_CRASH, RAM, PRECOPY_RAM, null, inPrecopy("kill -9 src", l -> l.source.kill())),
         new Experiment("precopy-partition", "both directions dropped in precopy", PRECOPY,
-            "PRECOPY", PARTITION, RAM, 5, null, inPrecopy("DROP both", l -> l.net.dropBoth())),
+            "PRECOPY", PARTITION, RAM, PRECOPY_RAM, null, inPrecopy("DROP both", l -> l.net.dropBoth())).pastGiveUp(),
         new Experiment("precopy-rp-reset-before-shut", "connection reset just before SHUT"
             + " reaches the source (return-path on)", PRECOPY_RP.withProxy(), "PRECOPY",
             CONNECTION_RESET, SHUT, 1, null,
             atShut(false, false, "ss -K", l -> l.net.reset())),
         new Experiment("precopy-rp-shut-blackhole", "return path dropped just before SHUT"
             + " (return-path on)", PRECOPY_RP.withProxy(), "PRECOPY", PARTITION_TO_SOURCE,
-            SHUT, 1, null, atShut(false, false, "DROP dst->src", l -> l.net.dropToSource())));
+            SHUT, 1, null, atShut(false, false, "DROP dst->src", l -> l.net.dropToSource())).pastGiveUp());
   }
 
   /** The second round: on every version; the package's last PONG is 0x42 on 11.1, else 3. */
@@ -145,7 +150,7 @@ final class Experiments {
       Action cut = cut(d[0]);
       String what = "DROP " + d[0];
       l.add(new Experiment("giveup-" + d[0] + "-precopy", "iptables DROP " + d[0]
-          + " in precopy (postcopy-ram on), tcp_retries2=5", g, null, k, RAM, 5, null,
+          + " in precopy (postcopy-ram on), tcp_retries2=5", g, null, k, RAM, PRECOPY_RAM, null,
           inPrecopy(what, cut)).settle(GIVE_UP_SETTLE, -1));
       l.add(new Experiment("giveup-" + d[0] + "-before-" + p, "iptables DROP " + d[0]
           + " just before " + pv + " reaches the source (11.1: in postcopy-device),"
@@ -166,9 +171,19 @@ final class Experiments {
     l.add(new Experiment("dest-kill-before-shut", "kill -9 destination between the final EOF"
         + " and its SHUT (SHUT lost)", POSTCOPY.withProxy(), null, DEST_CRASH, SHUT, 1, null,
         atShut(true, true, "kill -9 dst", x -> x.destination.kill())).settle(5000, -1));
+    l.add(new Experiment("small-dest-kill-before-" + p, "32 MiB guest, postcopy right after"
+        + " migrate, no postcopy cap (all RAM sent before the PONG): kill -9 destination just"
+        + " before its " + pv, POSTCOPY.withProxy().small(), null, DEST_CRASH, PONG, 1, LOADED,
+        atPong(pong, true, false, "kill -9 dst", x -> x.destination.kill())).settle(6000, -1));
+    l.add(new Experiment("small-rp-cut-before-" + p, "32 MiB guest, postcopy right after"
+        + " migrate, no postcopy cap (all RAM sent before the PONG): destination-to-source"
+        + " dropped just before " + pv + ", tcp_retries2=5", g.withProxy().small(), null,
+        PARTITION_TO_SOURCE, PONG, 1, LOADED,
+        atPong(pong, false, false, "DROP dst->src", x -> x.net.dropToSource()))
+        .settle(GIVE_UP_SETTLE, -1));
     l.add(new Experiment("partition-heal-recover", "DROP both in postcopy-active until the"
         + " source pauses (tcp_retries2=5), heal, migrate-recover + migrate resume=true", g,
-        null, PARTITION, FAULT, 1, null, Experiments::healAndRecover).settle(1000, 16_000));
+        null, PARTITION, FAULT, 1, null, Experiments::healAndRecover).settle(3000, 16_000));
     return l;
   }
 
@@ -190,6 +205,9 @@ final class Experiments {
   }
 
   private static void strike(Lab lab, String what, Action a) throws Exception {
+    if (lab.setup.smallGuest()) {
+      lab.note("source before the strike: " + lab.source.qmp("query-migrate"));
+    }
     lab.fault(what);
     a.run(lab);
   }
@@ -206,7 +224,9 @@ final class Experiments {
   private static void switchover(Lab lab) throws Exception {
     lab.migrate();
     Lab.await("source active", 10_000, () -> lab.source.migrationStatus().equals("active"));
-    Thread.sleep(300);
+    if (!lab.setup.smallGuest()) { // the small guest switches over at once
+      Thread.sleep(ScenarioFile.PRECOPY_MILLIS);
+    }
     lab.startPostcopy();
   }
 

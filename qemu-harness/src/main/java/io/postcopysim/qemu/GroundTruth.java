@@ -1,19 +1,22 @@
 package io.postcopysim.qemu;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.postcopysim.core.kernel.Time;
 import io.postcopysim.core.kernel.TraceMode;
-import io.postcopysim.core.migration.DestAutostart;
 import io.postcopysim.core.migration.Migration;
-import io.postcopysim.core.migration.MigrationParams;
-import io.postcopysim.core.migration.Variants;
+import io.postcopysim.core.migration.MigrationRecord;
+import io.postcopysim.core.migration.Variant;
 import io.postcopysim.core.net.HostId;
-import io.postcopysim.core.net.TcpParams;
 import io.postcopysim.faults.CaseId;
 import io.postcopysim.faults.CaseRunner;
 import io.postcopysim.faults.FailurePoint;
+import io.postcopysim.faults.FaultKind;
 import io.postcopysim.faults.GoldenRun;
+import io.postcopysim.faults.Oracle;
 import io.postcopysim.faults.Outcome;
 import io.postcopysim.faults.Study;
+import io.postcopysim.scenarios.ScenarioLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -21,15 +24,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Runs the experiments against real QEMU (each version in its own root, each experiment in its
  * own network namespace) and the matching model cases, and writes {@code agreement.csv} and,
- * per experiment, {@code VERSION/EXPERIMENT/observation.json} with what QEMU did.
+ * per experiment, {@code VERSION/EXPERIMENT/observation.json} (what QEMU did) and
+ * {@code scenario.yaml} (the setup, which the model loads and runs). One oracle judges both:
+ * QEMU's observation becomes {@link io.postcopysim.faults.Facts} ({@link QemuFacts}) and
+ * {@link Oracle#classify} gives its outcome, exactly as for the model's run.
  */
 public final class GroundTruth {
   /** Horizon of the model cases: past every settle time, far short of TCP's default give-up. */
@@ -37,16 +42,33 @@ public final class GroundTruth {
   static final long SETTLE_MILLIS = 3000;
   /** An experiment's JVM is killed after this (each experiment is bounded to about 40 s). */
   static final long EXPERIMENT_TIMEOUT_MILLIS = 75_000;
+  /** Detection times agree within max(200 ms, 20 %), or this where TCP's give-up detects. */
+  static final long GIVE_UP_TOLERANCE_MS = 1500;
   static final String HEADER = "experiment,qemu_version,fault,qemu_outcome,model_outcome,"
       + "qemu_statuses,model_statuses,qemu_detection_ms,model_detection_ms,agree";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One row of agreement.csv, with what each side said. */
+  /** yes: outcome, final statuses and run states, detection all agree; known: see {@link Known}. */
+  public enum Agree { YES, NO, KNOWN }
+
+  /**
+   * One row of agreement.csv. Statuses are "src S/R, dst S/R" (final status and run state) and
+   * then the status timeline relative to the fault; detection in ms, -1 for none.
+   */
   public record Row(String experiment, String version, String fault, Outcome qemu,
-      Outcome model, String qemuSays, String modelSays, String modelCase, String qemuStatuses,
-      String modelStatuses, String qemuDetection, String modelDetection, boolean baseline) {
-    public boolean agree() {
-      return qemu == model;
+      Outcome model, String qemuFinal, String modelFinal, String qemuTimeline,
+      String modelTimeline, long qemuDetection, long modelDetection, long toleranceMs,
+      String modelCase, Agree agree, String mismatch, String labError) {
+    public boolean agrees() {
+      return agree == Agree.YES;
+    }
+
+    String qemuStatuses() {
+      return qemuFinal + "; " + qemuTimeline;
+    }
+
+    String modelStatuses() {
+      return modelFinal + "; " + modelTimeline;
     }
   }
 
@@ -61,21 +83,12 @@ public final class GroundTruth {
     return Experiments.names();
   }
 
-  /** QEMU 7.2 only, as in the first round. */
-  public static List<Row> run(Path out, Set<String> only, PrintWriter log) throws Exception {
-    return run(out, List.of(QemuVersion.of("7.2")), only, log);
-  }
-
   /** Runs the experiments (all when {@code only} is empty) and writes DIR/agreement.csv. */
   public static List<Row> run(Path out, List<QemuVersion> versions, Set<String> only,
       PrintWriter log) throws Exception {
     Files.createDirectories(out);
-    Path ram = out.resolve("guest-ram.bin");
-    if (!Files.exists(ram)) {
-      byte[] bytes = new byte[64 << 20];
-      new java.util.Random(42).nextBytes(bytes); // fixed content: pages are not zero pages
-      Files.write(ram, bytes);
-    }
+    Path ram = image(out.resolve("guest-ram.bin"), Lab.IMAGE_BYTES);
+    Path small = image(out.resolve("guest-ram-small.bin"), Lab.SMALL_IMAGE_BYTES);
     List<Row> rows = new ArrayList<>();
     for (QemuVersion v : versions) {
       if (!v.installed()) {
@@ -84,33 +97,58 @@ public final class GroundTruth {
       }
       v.mountSystemDirs();
       String ramInside = "/var/tmp/pcsim-guest-ram.bin";
-      Path ramOnHost = v.onHost(ramInside);
-      if (!Files.exists(ramOnHost) || Files.size(ramOnHost) != Files.size(ram)) {
-        Files.createDirectories(ramOnHost.getParent());
-        Files.copy(ram, ramOnHost, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
+      copyInto(v, ram, ramInside);
+      copyInto(v, small, ramInside.replace(".bin", "-small.bin"));
+      long device = -1;
       for (Experiment e : Experiments.forVersion(v)) {
         if (!only.isEmpty() && !only.contains(e.name())) {
           continue;
         }
+        if (device < 0) {
+          device = DeviceState.measure(v, out.resolve(v.version()), ramInside, log);
+        }
         log.printf("%-5s %-36s ", v.version(), e.name());
         log.flush();
         Path dir = Files.createDirectories(out.resolve(v.version()).resolve(e.name()));
-        JsonNode facts = runIsolated(v, e, dir, ramInside);
-        Observation o = observation(facts.path("observation"));
-        ModelSide m = model(e, v);
-        Row row = new Row(e.name(), v.version(), e.fault(), o.outcome(), m.outcome(),
-            o.describe(), m.says(), m.caseId(), statuses(facts), m.statuses(),
-            detection(facts), m.detection(), e.baseline());
+        Path scenario = dir.resolve("scenario.yaml");
+        Files.writeString(scenario, ScenarioFile.text(e, v, device));
+        JsonNode obs = runIsolated(v, e, dir, ramInside);
+        if (!obs.has("fault_at_ms") || obs.path("fault_at_ms").asLong() < 0) {
+          // The lab failed before the fault (setup, QMP, timing): once more, never on a
+          // disagreement.
+          log.printf("(lab failed before the fault: %s; once more) ", obs.path("error")
+              .asText("?"));
+          obs = runIsolated(v, e, dir, ramInside);
+        }
+        Row row = compare(e, v, obs, model(e, scenario));
         rows.add(row);
         log.printf("qemu %-18s model %-18s %s%s%n", row.qemu(), row.model(),
-            row.agree() ? "agree" : "DISAGREE",
-            facts.has("error") ? " (lab: " + facts.path("error").asText() + ")" : "");
+            row.agree().name().toLowerCase(Locale.ROOT) + (row.mismatch().isEmpty() ? ""
+                : " (" + row.mismatch() + ")"),
+            row.labError().isEmpty() ? "" : " (lab: " + row.labError() + ")");
         log.flush();
+        writeCsv(out.resolve("agreement.csv"), rows);
       }
     }
     writeCsv(out.resolve("agreement.csv"), rows);
     return rows;
+  }
+
+  private static Path image(Path file, int bytes) throws IOException {
+    if (!Files.exists(file) || Files.size(file) != bytes) {
+      byte[] b = new byte[bytes];
+      new java.util.Random(42).nextBytes(b); // fixed content: pages are not zero pages
+      Files.write(file, b);
+    }
+    return file;
+  }
+
+  private static void copyInto(QemuVersion v, Path file, String inside) throws IOException {
+    Path onHost = v.onHost(inside);
+    if (!Files.exists(onHost) || Files.size(onHost) != Files.size(file)) {
+      Files.createDirectories(onHost.getParent());
+      Files.copy(file, onHost, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
   }
 
   /**
@@ -134,60 +172,72 @@ public final class GroundTruth {
     }
     Path obs = dir.resolve("observation.json");
     if (!Files.exists(obs)) {
-      throw new IllegalStateException(v.version() + " " + e.name() + ": no observation ("
-          + "exit " + (p.isAlive() ? "timeout" : p.exitValue()) + "); see "
-          + dir.resolve("worker.log"));
+      return JSON.createObjectNode().put("fault_at_ms", -1).put("error", "no observation (exit "
+          + (p.isAlive() ? "timeout" : p.exitValue()) + "); see " + dir.resolve("worker.log"));
     }
     return JSON.readTree(obs.toFile());
   }
 
-  static Observation observation(JsonNode o) {
-    return new Observation(o.path("source_alive").asBoolean(), o.path("source_status").asText(),
-        o.path("source_run_state").asText(), o.path("destination_alive").asBoolean(),
-        o.path("destination_status").asText(), o.path("destination_run_state").asText(),
-        o.path("destination_ever_ran").asBoolean());
+  /** Faults that drop packets: only TCP's give-up (or a heal) ends what they start. */
+  static boolean dropsPackets(FaultKind k) {
+    return k == FaultKind.PARTITION || k == FaultKind.PARTITION_TO_DEST
+        || k == FaultKind.PARTITION_TO_SOURCE || k == FaultKind.DEST_HOST_CRASH;
   }
 
-  /** QEMU's MIGRATION/STOP/RESUME events and exits relative to the fault: "src:stop@+0 ...". */
-  static String statuses(JsonNode facts) {
-    List<String> parts = new ArrayList<>();
-    for (JsonNode e : facts.path("events")) {
-      String name = e.path("event").asText();
-      if (!List.of("MIGRATION", "STOP", "RESUME").contains(name)) {
-        continue;
-      }
-      String what = name.equals("MIGRATION") ? e.path("data").path("status").asText()
-          : name.toLowerCase(Locale.ROOT);
-      parts.add(e.path("side").asText() + ":" + what + rel(e.path("rel_ms")));
+  /** QEMU's side judged by the oracle, set against the model's. */
+  static Row compare(Experiment e, QemuVersion v, JsonNode obs, ModelSide m) {
+    long giveUpMs = giveUpNanos(e.setup().tcpRetries2()) / Time.MILLISECOND;
+    boolean labFailed = !obs.has("observed_until_ms") || obs.path("fault_at_ms").asLong() < 0;
+    String labError = obs.path("error").asText("");
+    Outcome qemu;
+    String qemuFinal;
+    String timeline;
+    long detection;
+    if (labFailed) {
+      qemu = Outcome.UNSETTLED;
+      qemuFinal = "lab failed";
+      timeline = "";
+      detection = -1;
+    } else {
+      QemuFacts.Seen seen = QemuFacts.of(obs, giveUpMs, dropsPackets(e.kind()));
+      qemu = Oracle.classify(seen.facts());
+      qemuFinal = seen.finals();
+      timeline = seen.timeline();
+      detection = seen.detectionMs();
     }
-    for (String side : List.of("src", "dst")) {
-      JsonNode x = facts.path(side).path("exited_rel_ms");
-      if (!x.isMissingNode()) {
-        parts.add(side + ":exit" + rel(x));
-      }
+    boolean byGiveUp = dropsPackets(e.kind()) && m.detectionMs() >= giveUpMs
+        - GIVE_UP_TOLERANCE_MS;
+    long tolerance = byGiveUp ? GIVE_UP_TOLERANCE_MS
+        : Math.max(200, Math.round(0.2 * Math.max(0, m.detectionMs())));
+    List<String> why = new ArrayList<>();
+    if (labFailed) {
+      why.add("lab failed");
     }
-    return String.join(" ", parts);
-  }
-
-  private static String rel(JsonNode ms) {
-    if (ms.isNull() || ms.isMissingNode()) {
-      return "";
+    if (qemu != m.outcome()) {
+      why.add("outcome");
     }
-    long v = Math.round(ms.asDouble());
-    return "@" + (v >= 0 ? "+" : "") + v;
+    String[] q = qemuFinal.split(", ");
+    String[] mo = m.finals().split(", ");
+    if (q.length == 2 && !q[0].equals(mo[0])) {
+      why.add("source " + q[0].substring(4) + " vs " + mo[0].substring(4));
+    }
+    if (q.length == 2 && !q[1].equals(mo[1])) {
+      why.add("destination " + q[1].substring(4) + " vs " + mo[1].substring(4));
+    }
+    if ((detection < 0) != (m.detectionMs() < 0)
+        || detection >= 0 && Math.abs(detection - m.detectionMs()) > tolerance) {
+      why.add("detection " + detection + " vs " + m.detectionMs() + " ms (±" + tolerance + ")");
+    }
+    Agree agree = why.isEmpty() ? Agree.YES
+        : Known.reason(v.version(), e.name()) != null ? Agree.KNOWN : Agree.NO;
+    return new Row(e.name(), v.version(), e.fault(), qemu, m.outcome(), qemuFinal, m.finals(),
+        timeline, m.timeline(), detection, m.detectionMs(), tolerance, m.caseId(), agree,
+        String.join("; ", why), labError);
   }
 
-  static String detection(JsonNode facts) {
-    JsonNode d = facts.path("detection_ms");
-    return "src=" + ms(d.path("src")) + " dst=" + ms(d.path("dst"));
-  }
-
-  private static String ms(JsonNode n) {
-    return n.isNull() || n.isMissingNode() ? "-" : Long.toString(Math.round(n.asDouble()));
-  }
-
-  record ModelSide(Outcome outcome, String says, String caseId, String statuses,
-      String detection) {}
+  /** The model's case: outcome, "src S/R, dst S/R", timeline from the fault, detection (ms). */
+  record ModelSide(Outcome outcome, String finals, String caseId, String timeline,
+      long detectionMs) {}
 
   /** TCP's give-up on loopback for a tcp_retries2 (RTO from 200 ms, doubling, 120 s cap). */
   static long giveUpNanos(int retries2) {
@@ -199,56 +249,57 @@ public final class GroundTruth {
   }
 
   /**
-   * The model's case for an experiment: QEMU's setup (no disk: no locking; recovery only where
-   * the lab heals and recovers; TCP's give-up from the namespace's tcp_retries2).
+   * The model's case for an experiment, from the scenario file the experiment wrote (the same
+   * setup: RAM, device state, caps, give-up, autostart, recovery, variant, fault kind), struck
+   * before the experiment's protocol step.
    */
-  static ModelSide model(Experiment e, QemuVersion v) {
-    String variant = e.variantFor(v);
-    MigrationParams p = MigrationParams.defaults().toBuilder().diskLocking(false)
-        .recoveryEnabled(e.healMillis() >= 0)
-        .returnPath(e.setup().returnPath() || e.setup().postcopy())
-        .destAutostart(e.setup().destinationAutostart() ? DestAutostart.EARLY_CONT
-            : DestAutostart.OFF).build();
-    TcpParams tcp = TcpParams.defaults().withRetransmitGiveUp(giveUpNanos(e.setup()
-        .tcpRetries2()));
-    Study study = new Study(42, MODEL_HORIZON, p, tcp,
-        List.of(Variants.byName(variant).orElseThrow()), List.of(e.kind()), Set.of(), 1,
-        e.healMillis() >= 0 ? Time.millis(e.healMillis()) : Time.NEVER);
-    GoldenRun golden = GoldenRun.of(study, study.variants().get(0));
+  static ModelSide model(Experiment e, Path scenario) {
+    Study study = ScenarioLoader.load(scenario).study();
+    Variant variant = study.variants().get(0);
+    GoldenRun golden = GoldenRun.of(study, variant);
     long point = point(golden, e);
-    CaseId id = CaseId.single(variant, e.kind(), point);
+    CaseId id = CaseId.single(variant.name(), e.kind(), point);
     CaseRunner.Run run = new CaseRunner(study).run(id, golden, TraceMode.HASH_ONLY);
     Migration m = run.migration();
-    String says = "src " + (m.alive(HostId.SOURCE) ? m.status(HostId.SOURCE).qapiName() + "/"
-        + (m.record().running(HostId.SOURCE) ? "running" : "stopped") : "dead") + ", dst "
-        + (m.alive(HostId.DESTINATION) ? m.status(HostId.DESTINATION).qapiName() + "/"
-        + (m.record().running(HostId.DESTINATION) ? "running" : "stopped") : "dead")
-        + (m.record().everRan(HostId.DESTINATION) ? " (dst ran)" : "");
+    MigrationRecord r = m.record();
     long faultAt = golden.points().stream().filter(x -> x.index() == point).findFirst()
         .orElseThrow().time();
     List<String> st = new ArrayList<>();
-    for (var c : m.record().statuses()) {
+    long first = -1;
+    for (var c : r.statuses()) {
       if (c.time() >= faultAt) {
+        long ms = Math.round(Time.toMillis(c.time() - faultAt));
+        first = first < 0 ? ms : first;
         st.add((c.host() == HostId.SOURCE ? "src:" : "dst:") + c.status().qapiName() + "@+"
-            + Math.round(Time.toMillis(c.time() - faultAt)));
+            + ms);
       }
     }
-    String det = "src=" + detected(m, HostId.SOURCE, faultAt) + " dst="
-        + detected(m, HostId.DESTINATION, faultAt);
-    return new ModelSide(run.result().outcome(), says, id.toString(), String.join(" ", st),
-        det);
+    for (var x : r.runs()) {
+      if (x.end() != Time.NEVER && x.end() >= faultAt) {
+        st.add((x.host() == HostId.SOURCE ? "src" : "dst") + ":stop@+"
+            + Math.round(Time.toMillis(x.end() - faultAt)));
+      }
+      if (x.start() >= faultAt) {
+        st.add((x.host() == HostId.SOURCE ? "src" : "dst") + ":resume@+"
+            + Math.round(Time.toMillis(x.start() - faultAt)));
+      }
+    }
+    String finals = "src " + side(m, HostId.SOURCE) + ", dst " + side(m, HostId.DESTINATION);
+    return new ModelSide(run.result().outcome(), finals, id.toString(), String.join(" ", st),
+        first);
   }
 
-  private static String detected(Migration m, HostId h, long faultAt) {
-    long t = m.record().detectedAt(h);
-    return t == Time.NEVER ? "-" : Long.toString(Math.round(Time.toMillis(t - faultAt)));
+  private static String side(Migration m, HostId h) {
+    return m.alive(h) ? m.status(h).qapiName() + "/" + (m.record().running(h) ? "running"
+        : "stopped") : "dead";
   }
 
   static long point(GoldenRun golden, Experiment e) {
     long from = 0;
     if (e.after() != null) {
       from = golden.points().stream().filter(x -> x.label().equals(e.after())).findFirst()
-          .orElseThrow().index();
+          .orElseThrow(() -> new IllegalStateException(e.name() + ": no " + e.after()
+              + " in the failure-free " + golden + " run")).index();
     }
     int seen = 0;
     for (FailurePoint x : golden.points()) {
@@ -265,8 +316,8 @@ public final class GroundTruth {
     for (Row r : rows) {
       b.append(String.join(",", r.experiment(), r.version(), quote(r.fault()),
           r.qemu().name(), r.model().name(), quote(r.qemuStatuses()), quote(r.modelStatuses()),
-          quote(r.qemuDetection()), quote(r.modelDetection()), r.agree() ? "yes" : "no"))
-          .append('\n');
+          Long.toString(r.qemuDetection()), Long.toString(r.modelDetection()),
+          r.agree().name().toLowerCase(Locale.ROOT))).append('\n');
     }
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.writeString(tmp, b.toString());
@@ -282,15 +333,21 @@ public final class GroundTruth {
   public static String table(List<Row> rows) {
     StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
         "%-5s %-36s %-19s %-19s %-5s %s%n", "qemu", "experiment", "qemu", "model", "agree",
-        "what each says"));
+        "final states (qemu | model); detection ms qemu/model; what differs"));
     for (Row r : rows) {
       b.append(String.format(Locale.ROOT,
-          "%-5s %-36s %-19s %-19s %-5s qemu: %s | model: %s (%s)%n", r.version(),
-          r.experiment(), r.qemu(), r.model(), r.agree() ? "yes" : "NO", r.qemuSays(),
-          r.modelSays(), r.modelCase()));
+          "%-5s %-36s %-19s %-19s %-5s %s | %s; %d/%d%s%n", r.version(), r.experiment(),
+          r.qemu(), r.model(), r.agree().name().toLowerCase(Locale.ROOT), r.qemuFinal(),
+          r.modelFinal(), r.qemuDetection(), r.modelDetection(),
+          (r.mismatch().isEmpty() ? "" : "; " + r.mismatch()) + (r.agree() == Agree.KNOWN
+              ? " [known: " + Known.reason(r.version(), r.experiment()) + "]" : "")));
     }
-    long agree = rows.stream().filter(Row::agree).count();
-    b.append(agree).append(" of ").append(rows.size()).append(" experiments agree\n");
+    Map<Agree, Long> n = new java.util.EnumMap<>(Agree.class);
+    rows.forEach(r -> n.merge(r.agree(), 1L, Long::sum));
+    b.append(n.getOrDefault(Agree.YES, 0L)).append(" of ").append(rows.size())
+        .append(" experiments agree, ").append(n.getOrDefault(Agree.KNOWN, 0L))
+        .append(" known disagreements, ").append(n.getOrDefault(Agree.NO, 0L))
+        .append(" new disagreements\n");
     return b.toString();
   }
 }

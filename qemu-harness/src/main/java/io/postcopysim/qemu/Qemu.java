@@ -33,17 +33,19 @@ final class Qemu implements Closeable {
   /**
    * @param runDir a directory inside the version's root (as QEMU sees it) for the QMP socket
    * @param ram the guest RAM image, as QEMU sees it
+   * @param mem -m (256M; 32M for the small guest)
    * @param logDir where QEMU's output goes (on the host)
    * @param incomingPort for a destination: {@code -incoming tcp:127.0.0.1:PORT}, else 0
    * @param paused {@code -S}: the guest starts only on {@code cont} (libvirt's way)
    * @param extra more arguments (e.g. a device only this side has)
    */
-  static Qemu start(QemuVersion v, String name, String runDir, String ram, Path logDir,
+  static Qemu start(QemuVersion v, String name, String runDir, String ram, String mem,
+      Path logDir,
       int incomingPort, boolean paused, List<String> extra)
       throws IOException, InterruptedException {
     String sock = runDir + "/" + name + ".qmp";
     List<String> cmd = new ArrayList<>(v.command());
-    cmd.addAll(List.of("-machine", "pc,accel=tcg", "-m", "256M",
+    cmd.addAll(List.of("-machine", "pc,accel=tcg", "-m", mem,
         "-nodefaults", "-display", "none", "-serial", "none", "-monitor", "none",
         "-device", "loader,file=" + ram + ",addr=0x1000000",
         "-qmp", "unix:" + sock + ",server=on,wait=off"));

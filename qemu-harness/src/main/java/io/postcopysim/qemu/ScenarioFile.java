@@ -1,0 +1,82 @@
+package io.postcopysim.qemu;
+
+import io.postcopysim.core.kernel.Time;
+
+/**
+ * The scenario an experiment ran, as a scenario file the model loads
+ * ({@link io.postcopysim.scenarios.ScenarioLoader}): the lab's guest, caps, TCP give-up,
+ * autostart and recovery, the experiment's variant and fault kind. One file per experiment, in
+ * its output folder, so both sides run the same setup.
+ */
+final class ScenarioFile {
+  /** Guest RAM (-m 256M; 64 MiB of random bytes at 16 MiB, the rest zero pages). */
+  static final long RAM_BYTES = 256L << 20;
+  /** migrate-set-parameters max-bandwidth and max-postcopy-bandwidth. */
+  static final long MAX_BANDWIDTH = 32L << 20;
+  static final long MAX_POSTCOPY_BANDWIDTH = 8L << 20;
+  /** The lab waits this long in active before migrate-start-postcopy. */
+  static final long PRECOPY_MILLIS = 300;
+  /** QEMU's default downtime-limit. */
+  static final long DOWNTIME_LIMIT_MILLIS = 300;
+
+  private ScenarioFile() {}
+
+  /**
+   * @param deviceStateBytes the device state measured on this version (-1: not measured, the
+   *     model's default is written)
+   */
+  static String text(Experiment e, QemuVersion v, long deviceStateBytes) {
+    Lab.Setup s = e.setup();
+    long ram = s.smallGuest() ? Lab.SMALL_RAM_BYTES : RAM_BYTES;
+    long giveUp = GroundTruth.giveUpNanos(s.tcpRetries2());
+    String autostart = s.destinationAutostart() ? "early-cont" : "off";
+    long dev = deviceStateBytes > 0 ? deviceStateBytes : 1L << 20;
+    StringBuilder b = new StringBuilder();
+    b.append("# Ground-truth experiment ").append(e.name()).append(" on QEMU ")
+        .append(v.version()).append(", written by the lab: the model runs this file.\n");
+    b.append("# ").append(e.fault().replace('\n', ' ')).append('\n');
+    b.append("# qemu-version: ").append(v.version()).append('\n');
+    b.append("name: ").append(e.name()).append('\n');
+    b.append("seed: 42\n");
+    b.append("horizon: ").append(GroundTruth.MODEL_HORIZON / Time.SECOND).append("s\n");
+    b.append("# -m ").append(ram >> 20).append("M, TCG, no OS (SeaBIOS idles): almost no dirtying;"
+        + " device-state measured (").append(deviceStateBytes > 0 ? "exec: migration to a file,"
+        + " minus RAM" : "not measured: model default").append(")\n");
+    b.append("vm: {ram: ").append(ram >> 20).append("MiB, page-size: 4KiB, device-state: ")
+        .append(dev).append("B, device-load-time: 5ms, dirty-rate: 1MiB/s, working-set: ")
+        .append(Math.min(ram, 16L << 20) >> 20).append("MiB, access-skew: 0.9, stream-chunk: ")
+        .append(s.smallGuest() ? "256KiB" : "4MiB").append("}\n");
+    b.append("# loopback in a network namespace; bandwidth is QEMU's max-bandwidth cap;"
+        + " give-up is Linux's for tcp_retries2=").append(s.tcpRetries2())
+        .append(" on loopback (RTO 200 ms doubling)\n");
+    b.append("network:\n");
+    b.append("  bandwidth: ").append(MAX_BANDWIDTH >> 20).append("MiB/s\n");
+    b.append("  latency: 50us\n");
+    b.append("  socket-buffer: 4MiB\n");
+    b.append("  tcp: {retransmit-give-up: ").append(giveUp / Time.MILLISECOND)
+        .append("ms, user-timeout: 0s, keepalive: {enabled: false}}\n");
+    b.append("migration:\n");
+    b.append("  variants: [").append(e.variantFor(v)).append("]\n");
+    boolean precopyOnly = e.step().equals(Experiments.RAM); // struck before any switchover
+    b.append("  precopy-time: ").append(precopyOnly ? "30s" : s.smallGuest() ? "0ms"
+        : PRECOPY_MILLIS + "ms").append(precopyOnly ? "  # the lab never issues"
+        + " migrate-start-postcopy: the fault strikes in precopy" : s.smallGuest()
+        ? "  # migrate-start-postcopy right after migrate" : "").append('\n');
+    b.append("  downtime-limit: ").append(DOWNTIME_LIMIT_MILLIS).append("ms\n");
+    b.append("  max-postcopy-bandwidth: ").append(s.smallGuest() ? "0"
+        : (MAX_POSTCOPY_BANDWIDTH >> 20) + "MiB/s").append('\n');
+    b.append("  disk-locking: false  # no disk\n");
+    b.append("  dest-autostart: ").append(autostart).append(s.destinationAutostart() ? ""
+        : "  # -S, no cont").append('\n');
+    b.append("  return-path: ").append(s.returnPath() || s.postcopy()).append('\n');
+    b.append("  postcopy-recovery: {enabled: ").append(e.healMillis() >= 0)
+        .append(", after-heal: 0s}\n");
+    b.append("faults:\n");
+    b.append("  kinds: [").append(e.kind().name()).append("]\n");
+    b.append("  points: all\n");
+    b.append("  max-faults: 1\n");
+    b.append("  partition-heal: ").append(e.healMillis() >= 0 ? e.healMillis() + "ms" : "never")
+        .append('\n');
+    return b.toString();
+  }
+}
