@@ -26,6 +26,10 @@ final class GroundTruthCommand implements Callable<Integer> {
       description = "Run only these experiments.")
   List<String> only;
 
+  @Option(names = "--rejudge", description = "Run no QEMU: judge today's model against the"
+      + " observations an earlier run stored in DIR, and rewrite DIR/agreement.csv.")
+  boolean rejudge;
+
   @Option(names = "--qemu", split = ",", paramLabel = "VERSION",
       description = "QEMU versions: 7.2 (the host's), 10.0, 11.1 (chroots made by"
           + " qemu-harness/install-qemu.sh), or all. Default: 7.2.")
@@ -42,7 +46,7 @@ final class GroundTruthCommand implements Callable<Integer> {
     }
     List<QemuVersion> versions = QemuVersion.parse(qemu == null ? List.of("7.2") : qemu);
     for (QemuVersion v : versions) {
-      if (!v.installed()) {
+      if (!rejudge && !v.installed()) {
         err.println("pcsim ground-truth: QEMU " + v.version() + " is not installed; install it"
             + " with: " + v.installCommand());
         return Pcsim.EXIT_BAD_INPUT;
@@ -55,7 +59,8 @@ final class GroundTruthCommand implements Callable<Integer> {
             "unknown experiment '" + n + "' (known: " + GroundTruth.experimentNames() + ")");
       }
     }
-    List<GroundTruth.Row> rows = GroundTruth.run(out, versions, chosen, err);
+    List<GroundTruth.Row> rows = rejudge ? GroundTruth.rejudge(out, versions, chosen, err)
+        : GroundTruth.run(out, versions, chosen, err);
     PrintWriter o = spec.commandLine().getOut();
     o.print(GroundTruth.table(rows));
     o.println("-> " + out.resolve("agreement.csv"));

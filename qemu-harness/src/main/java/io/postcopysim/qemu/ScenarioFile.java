@@ -35,7 +35,6 @@ final class ScenarioFile {
     b.append("# Ground-truth experiment ").append(e.name()).append(" on QEMU ")
         .append(v.version()).append(", written by the lab: the model runs this file.\n");
     b.append("# ").append(e.fault().replace('\n', ' ')).append('\n');
-    b.append("# qemu-version: ").append(v.version()).append('\n');
     b.append("name: ").append(e.name()).append('\n');
     b.append("seed: 42\n");
     b.append("horizon: ").append(GroundTruth.MODEL_HORIZON / Time.SECOND).append("s\n");
@@ -45,19 +44,23 @@ final class ScenarioFile {
     b.append("vm: {ram: ").append(ram >> 20).append("MiB, page-size: 4KiB, device-state: ")
         .append(dev).append("B, device-load-time: 5ms, dirty-rate: 1MiB/s, working-set: ")
         .append(Math.min(ram, 16L << 20) >> 20).append("MiB, access-skew: 0.9, stream-chunk: ")
-        .append(s.smallGuest() ? "256KiB" : "4MiB").append("}\n");
+        .append(s.smallGuest() ? "256KiB" : "4MiB")
+        .append(", touch-interval: never}  # no OS: the guest touches no missing page\n");
     b.append("# loopback in a network namespace; bandwidth is QEMU's max-bandwidth cap;"
         + " give-up is Linux's for tcp_retries2=").append(s.tcpRetries2())
-        .append(" on loopback (RTO 200 ms doubling)\n");
+        .append(" on loopback (tcp_model_timeout from TCP_RTO_MIN); the RTO itself rounds up to"
+            + " 51 jiffies, 204 ms, on a HZ=250 kernel\n");
     b.append("network:\n");
     b.append("  bandwidth: ").append(MAX_BANDWIDTH >> 20).append("MiB/s\n");
     b.append("  latency: 50us\n");
     b.append("  socket-buffer: 4MiB\n");
     b.append("  tcp: {retransmit-give-up: ").append(giveUp / Time.MILLISECOND)
-        .append("ms, user-timeout: 0s, keepalive: {enabled: false}}\n");
+        .append("ms, rto-min: 204ms, user-timeout: 0s, keepalive: {enabled: false}}\n");
     b.append("migration:\n");
     b.append("  variants: [").append(e.variantFor(v)).append("]\n");
-    boolean precopyOnly = e.step().equals(Experiments.RAM); // struck before any switchover
+    b.append("  qemu-version: ").append(v.version()).append('\n');
+    // struck before any switchover: RAM before anything else
+    boolean precopyOnly = e.step().equals(Experiments.RAM) && e.after() == null;
     b.append("  precopy-time: ").append(precopyOnly ? "30s" : s.smallGuest() ? "0ms"
         : PRECOPY_MILLIS + "ms").append(precopyOnly ? "  # the lab never issues"
         + " migrate-start-postcopy: the fault strikes in precopy" : s.smallGuest()

@@ -110,7 +110,8 @@ public final class ScenarioLoader {
             Math.min(Integer.MAX_VALUE, ram / page)))
         .dirtyBytesPerSecond(vm.byteRate("dirty-rate", d.dirtyBytesPerSecond()))
         .accessSkew(vm.real("access-skew", d.accessSkew(), 0, 100))
-        .touchIntervalNanos(vm.duration("touch-interval", d.touchIntervalNanos(), true));
+        .touchIntervalNanos(positive(vm, "touch-interval",
+            vm.durationOrNever("touch-interval", d.touchIntervalNanos())));
     vm.done();
 
     TcpParams td = TcpParams.defaults();
@@ -187,6 +188,13 @@ public final class ScenarioLoader {
     Scenario scenario = new Scenario(name, file, study);
     checkHorizon(top, root, file, scenario);
     return scenario;
+  }
+
+  private static long positive(Section s, String key, long nanos) {
+    if (nanos <= 0) {
+      throw s.error(s.raw(key), key, "must be greater than zero (or never)");
+    }
+    return nanos;
   }
 
   private static void checkVm(Section vm, long ram, long page, long workingSet, long chunk) {

@@ -457,6 +457,23 @@ final class DestinationQemu implements SocketListener {
     migration.crashProcess(HostId.DESTINATION);
   }
 
+  /**
+   * QMP {@code migrate-pause} on the destination (qmp_migrate_pause: shut the incoming channel
+   * in postcopy-active): a destination that never noticed the cut pauses, ready to recover.
+   * Returns whether it is now paused.
+   */
+  boolean pauseByManagement() {
+    if (status == MigrationStatus.POSTCOPY_PAUSED) {
+      return true;
+    }
+    if (status != MigrationStatus.POSTCOPY_ACTIVE || postcopy != PostcopyState.RUNNING) {
+      return false;
+    }
+    setStatus(MigrationStatus.POSTCOPY_PAUSED);
+    endpoint().setListener(SocketListener.IGNORE);
+    return true;
+  }
+
   void recoverSetup(TcpConnection connection) {
     main = connection;
     endpoint().setListener(this);

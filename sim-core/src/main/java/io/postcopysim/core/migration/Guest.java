@@ -87,8 +87,9 @@ final class Guest {
 
   /** Draws touches from {@code from} on until one misses; schedules that one. */
   private void scheduleNextTouch(long from) {
-    if (!runningOnDestination || blockedPage >= 0 || destination.hasWholeWorkingSet()) {
-      return;
+    if (!runningOnDestination || blockedPage >= 0 || destination.hasWholeWorkingSet()
+        || params.touchIntervalNanos() == Time.NEVER) {
+      return; // an idle guest (touch-interval never) faults on nothing
     }
     long t = from;
     for (int i = 0; i < MAX_DRAWS_PER_STEP; i++) {

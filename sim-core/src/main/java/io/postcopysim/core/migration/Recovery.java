@@ -8,9 +8,12 @@ import io.postcopysim.core.net.HostId;
 import io.postcopysim.core.net.TcpConnection;
 
 /**
- * The management agent's postcopy recovery (postcopy.rst): when both QEMUs are alive and both in
- * postcopy-paused and the network is open, {@code after-heal} later it runs {@code migrate-recover}
- * on the destination and {@code migrate resume=true} on the source, over a new connection.
+ * The management agent's postcopy recovery (postcopy.rst): when both QEMUs are alive, the
+ * source in postcopy-paused, the destination paused or still in postcopy-active (a destination
+ * that only receives may never notice a cut: real QEMU's did not) and the network is open,
+ * {@code after-heal} later it runs {@code migrate-pause} on a destination that has not paused,
+ * then {@code migrate-recover} on the destination and {@code migrate resume=true} on the source,
+ * over a new connection, as the lab does on real QEMU.
  */
 final class Recovery {
   private final Simulation sim;
@@ -60,14 +63,15 @@ final class Recovery {
   }
 
   private boolean bothPaused() {
+    MigrationStatus dst = migration.status(HostId.DESTINATION);
     return migration.alive(HostId.SOURCE) && migration.alive(HostId.DESTINATION)
         && migration.status(HostId.SOURCE) == MigrationStatus.POSTCOPY_PAUSED
-        && migration.status(HostId.DESTINATION) == MigrationStatus.POSTCOPY_PAUSED;
+        && (dst == MigrationStatus.POSTCOPY_PAUSED || dst == MigrationStatus.POSTCOPY_ACTIVE);
   }
 
   private void attempt() {
     pendingAttempt = -1;
-    if (!bothPaused() || !pathOpen()) {
+    if (!bothPaused() || !pathOpen() || !migration.destination().pauseByManagement()) {
       return;
     }
     attempts++;
