@@ -46,12 +46,13 @@ final class ScenarioFile {
         .append(Math.min(ram, 16L << 20) >> 20).append("MiB, access-skew: 0.9, stream-chunk: ")
         .append(s.smallGuest() ? "256KiB" : "4MiB")
         .append(", touch-interval: never}  # no OS: the guest touches no missing page\n");
-    b.append("# loopback in a network namespace; bandwidth is QEMU's max-bandwidth cap;"
+    b.append("# loopback in a network namespace; QEMU's caps are migration.max-bandwidth and"
+        + " max-postcopy-bandwidth;"
         + " give-up is Linux's for tcp_retries2=").append(s.tcpRetries2())
         .append(" on loopback (tcp_model_timeout from TCP_RTO_MIN); the RTO itself rounds up to"
             + " 51 jiffies, 204 ms, on a HZ=250 kernel\n");
     b.append("network:\n");
-    b.append("  bandwidth: ").append(MAX_BANDWIDTH >> 20).append("MiB/s\n");
+    b.append("  bandwidth: 10Gbit/s  # loopback; QEMU's caps are max-bandwidth below\n");
     b.append("  latency: 50us\n");
     b.append("  socket-buffer: 4MiB\n");
     b.append("  tcp: {retransmit-give-up: ").append(giveUp / Time.MILLISECOND)
@@ -66,6 +67,7 @@ final class ScenarioFile {
         + " migrate-start-postcopy: the fault strikes in precopy" : s.smallGuest()
         ? "  # migrate-start-postcopy right after migrate" : "").append('\n');
     b.append("  downtime-limit: ").append(DOWNTIME_LIMIT_MILLIS).append("ms\n");
+    b.append("  max-bandwidth: ").append(MAX_BANDWIDTH >> 20).append("MiB/s\n");
     b.append("  max-postcopy-bandwidth: ").append(s.smallGuest() ? "0"
         : (MAX_POSTCOPY_BANDWIDTH >> 20) + "MiB/s").append('\n');
     b.append("  disk-locking: false  # no disk\n");

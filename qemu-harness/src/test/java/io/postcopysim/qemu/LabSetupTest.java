@@ -37,7 +37,7 @@ class LabSetupTest {
 
   /**
    * Every experiment writes a scenario file the loader takes (the model runs that file), with
-   * the version as a comment until the loader has migration.qemu-version, and has a model case.
+   * the version as migration.qemu-version, and has a model case.
    */
   @Test
   void everyExperimentHasAScenarioFileAndAModelCaseOnEachVersion(@TempDir Path tmp)
@@ -51,7 +51,7 @@ class LabSetupTest {
       for (Experiment e : all) {
         Path f = tmp.resolve(v + "-" + e.name() + ".yaml");
         Files.writeString(f, ScenarioFile.text(e, q, 70_000));
-        assertThat(Files.readString(f)).contains("# qemu-version: " + v + "\n");
+        assertThat(Files.readString(f)).contains("  qemu-version: " + v + "\n");
         var s = ScenarioLoader.load(f).study();
         assertThat(s.variants()).extracting(x -> x.name()).containsExactly(e.variantFor(q));
         assertThat(s.kinds()).containsExactly(e.kind());

@@ -183,8 +183,8 @@ final class SourceQemu implements SocketListener, WriteListener {
 
   /** One iteration of the migration loop in precopy: a chunk, or a decision. */
   private void precopyStep() {
-    if (status != MigrationStatus.ACTIVE) {
-      return;
+    if (status != MigrationStatus.ACTIVE || !migration.alive(HostId.SOURCE)) {
+      return; // a rate-limit sleep may end after the process died
     }
     if (variant.postcopy() && sim.now() >= params.precopyNanos()) {
       postcopyStart();
@@ -363,7 +363,12 @@ final class SourceQemu implements SocketListener, WriteListener {
     int first = toPush.next(0);
     if (first < 0) {
       if (status == MigrationStatus.POSTCOPY_DEVICE) {
-        // complete_ready: qemu_event_wait(postcopy_package_loaded_event), no timeout
+        // complete_ready: qemu_event_wait(postcopy_package_loaded_event), no timeout; an
+        // event the PONG already set lets it through at once
+        if (packageLoadedFlag) {
+          commit();
+          return true;
+        }
         waitingForPong = true;
         return false;
       }
@@ -417,7 +422,9 @@ final class SourceQemu implements SocketListener, WriteListener {
 
   private void paceAfterChunk(MigMessage chunk) {
     long rate = params.maxPostcopyBitsPerSecond();
-    if (rate > 0 && committed) {
+    // postcopy_start sets the rate limit to max-postcopy-bandwidth before it sends the
+    // package: it paces the gated designs' wait (10.2's postcopy-device) too
+    if (rate > 0 && packageWritten) {
       pacing = true;
       sim.schedule(Time.transmission(chunk.pages() * params.pageBytes(), rate),
           HostId.SOURCE.kernelId(), paceLabel, paced, 0);
@@ -433,7 +440,7 @@ final class SourceQemu implements SocketListener, WriteListener {
 
   /** Writes queued messages one at a time; re-entrant calls fold into the running loop. */
   private void pump() {
-    if (pumping) {
+    if (pumping || !migration.alive(HostId.SOURCE)) {
       return;
     }
     pumping = true;

@@ -151,4 +151,17 @@ class QemuVersionsTest {
     assertThat(QemuVersion.AUTO.resolve(new Variants.PostcopySetup()))
         .isEqualTo(QemuVersion.V11_1);
   }
+
+  @Test
+  void qemu102WithNothingLeftToSendCommitsAtOnceIfThePongCameFirst() {
+    // The PONG of 0x42 set the event before the push ran out: qemu_event_wait returns at once.
+    MigrationParams p = at(QemuVersion.V11_1).toBuilder().ramBytes(16L << 20)
+        .workingSetBytes(16L << 20).precopyNanos(0).deviceLoadNanos(Time.millis(1)).build();
+    Simulation sim = new Simulation(42, TraceMode.HASH_ONLY);
+    Migration m = new Migration(sim, p, TcpParams.defaults(), new Variants.PostcopyDevice())
+        .start();
+    sim.run(Time.HOUR);
+    assertThat(m.status(HostId.SOURCE)).isEqualTo(MigrationStatus.COMPLETED);
+    assertThat(m.result().migrated()).isTrue();
+  }
 }
