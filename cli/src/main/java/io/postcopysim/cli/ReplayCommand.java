@@ -2,13 +2,11 @@ package io.postcopysim.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.postcopysim.core.kernel.Trace.TraceEvent;
 import io.postcopysim.core.kernel.TraceMode;
-import io.postcopysim.core.migration.MigrationRecord;
 import io.postcopysim.faults.CaseId;
 import io.postcopysim.faults.CaseResult;
 import io.postcopysim.faults.CaseRunner;
-import io.postcopysim.faults.Fault;
+import io.postcopysim.faults.Timeline;
 import io.postcopysim.faults.GoldenRun;
 import io.postcopysim.faults.Study;
 import io.postcopysim.scenarios.CasesCsv;
@@ -102,45 +100,17 @@ final class ReplayCommand implements Callable<Integer> {
     return Pcsim.EXIT_OK;
   }
 
-  /** Events, the faults before their events, and each status and lock change after its event. */
+  /** The case's {@link Timeline} as printed lines (a fault's index is the event it preceded). */
   static List<Line> timeline(CaseId id, CaseRunner.Run run) {
-    MigrationRecord rec = run.migration().record();
     List<Line> lines = new ArrayList<>();
-    List<TraceEvent> events = run.trace().events();
-    for (MigrationRecord.StatusChange s : rec.statuses()) {
-      if (s.afterEvent() < 0) {
-        lines.add(new Line(-1, s.time(), host(s.host().shortName()), "status " + s.status()
-            .qapiName()));
-      }
-    }
-    for (TraceEvent e : events) {
-      for (int i = 0; i < id.faults().size(); i++) {
-        Fault f = id.faults().get(i);
-        if (f.point() == e.index()) {
-          // the time it struck: the event it stood before may be the one it cancelled
-          lines.add(new Line(-1, run.faultTimes().get(i), "FAULT", f.kind()
-              + " strikes before #" + e.index()));
-        }
-      }
-      String[] parts = e.label().split(":", 2);
-      lines.add(new Line(e.index(), e.time(), host(parts[0]),
-          parts.length > 1 ? parts[1].replace(':', ' ') : e.label()));
-      for (MigrationRecord.StatusChange s : rec.statuses()) {
-        if (s.afterEvent() == e.index()) {
-          lines.add(new Line(-1, s.time(), host(s.host().shortName()),
-              "status " + s.status().qapiName()));
-        }
-      }
-      for (MigrationRecord.LockEvent l : rec.lockEvents()) {
-        if (l.afterEvent() == e.index()) {
-          lines.add(new Line(-1, l.time(), host(l.host().shortName()), "disk " + l.what()));
-        }
-      }
+    for (Timeline.Entry e : Timeline.of(id, run).entries()) {
+      lines.add(switch (e.kind()) {
+        case EVENT -> new Line(e.index(), e.timeNanos(), e.label().host(), e.label().text());
+        case FAULT -> new Line(-1, e.timeNanos(), "FAULT", e.label().step()
+            + " strikes before #" + e.index());
+        case STATUS, LOCK -> new Line(-1, e.timeNanos(), e.label().host(), e.label().text());
+      });
     }
     return lines;
-  }
-
-  private static String host(String h) {
-    return h;
   }
 }

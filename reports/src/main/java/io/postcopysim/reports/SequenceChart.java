@@ -1,10 +1,8 @@
 package io.postcopysim.reports;
 
-import io.postcopysim.core.kernel.Trace.TraceEvent;
-import io.postcopysim.core.migration.MigrationRecord;
 import io.postcopysim.faults.CaseId;
 import io.postcopysim.faults.CaseRunner;
-import io.postcopysim.faults.Fault;
+import io.postcopysim.faults.Timeline;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,68 +26,50 @@ final class SequenceChart {
   private SequenceChart() {}
 
   static String plantUml(CaseId id, CaseRunner.Run run) {
-    List<TraceEvent> events = run.trace().events();
-    MigrationRecord rec = run.migration().record();
-    long faultAt = id.first().point();
-    int start = (int) Math.min(faultAt, events.size());
-    int meaningful = 0;
-    while (start > 0 && meaningful < CONTEXT && faultAt - start < 4 * CONTEXT) {
-      start--;
-      if (!noise(events.get(start).label())) {
-        meaningful++;
-      }
-    }
+    List<Timeline.Entry> entries = Timeline.of(id, run).entries();
+    int events = (int) entries.stream().filter(e -> e.kind() == Timeline.Kind.EVENT).count();
+    int from = firstShown(entries, id.first().point());
     List<String> body = new ArrayList<>();
     Fold fold = new Fold();
-    for (int i = start; i < events.size() && body.size() < MAX_LINES; i++) {
-      TraceEvent e = events.get(i);
-      for (Fault f : id.faults()) {
-        if (f.point() == e.index()) {
+    for (int i = from; i < entries.size() && body.size() < MAX_LINES; i++) {
+      Timeline.Entry e = entries.get(i);
+      switch (e.kind()) {
+        case FAULT -> {
           fold.flush(body);
-          body.add("== " + f.kind() + " at " + ms(e.time()) + " ==");
+          body.add("== " + e.label().step() + " at " + ms(e.timeNanos()) + " ==");
         }
-      }
-      if (!e.label().endsWith(":tcp:writable") && !e.label().endsWith(":guest:touch")) {
-        if (!e.label().equals(fold.label)) {
-          fold.flush(body);
-          fold.label = e.label();
-          fold.first = e.time();
-        }
-        fold.count++;
-        fold.last = e.time();
-      }
-      boolean marks = false;
-      for (MigrationRecord.StatusChange s : rec.statuses()) {
-        marks |= s.afterEvent() == e.index();
-      }
-      for (MigrationRecord.LockEvent l : rec.lockEvents()) {
-        marks |= l.afterEvent() == e.index();
-      }
-      if (marks) {
-        fold.flush(body);
-        for (MigrationRecord.StatusChange s : rec.statuses()) {
-          if (s.afterEvent() == e.index()) {
-            body.add("hnote over " + s.host().shortName() + " : " + s.status().qapiName());
+        case EVENT -> {
+          boolean writable = e.label().step().equals("tcp")
+              && e.label().detail().equals("writable");
+          boolean touch = e.label().step().equals("guest") && e.label().detail().equals("touch");
+          if (!writable && !touch) {
+            fold.add(body, e);
           }
         }
-        for (MigrationRecord.LockEvent l : rec.lockEvents()) {
-          if (l.afterEvent() == e.index()) {
-            body.add("note over " + l.host().shortName() + " : disk " + l.what());
-          }
+        case STATUS -> {
+          fold.flush(body);
+          body.add("hnote over " + e.label().host() + " : " + e.label().detail());
         }
+        case LOCK -> {
+          fold.flush(body);
+          body.add("note over " + e.label().host() + " : disk " + e.label().detail());
+        }
+        default -> throw new AssertionError(e.kind());
       }
     }
     fold.flush(body);
     if (body.size() >= MAX_LINES) {
-      body.add("... " + events.size() + " events in all: see ./pcsim replay ...");
+      body.add("... " + events + " events in all: see ./pcsim replay ...");
     }
     StringBuilder b = new StringBuilder("@startuml\n")
         .append("skinparam shadowing false\nskinparam defaultFontName SansSerif\n")
         .append("skinparam defaultFontSize 11\nskinparam sequenceMessageAlign center\n")
         .append("participant \"source QEMU\" as src\nparticipant \"network\" as net\n")
         .append("participant \"destination QEMU\" as dst\n");
-    if (start > 0) {
-      b.append("... ").append(start).append(" earlier events ...\n");
+    long earlier = entries.subList(0, from).stream()
+        .filter(e -> e.kind() == Timeline.Kind.EVENT).count();
+    if (earlier > 0) {
+      b.append("... ").append(earlier).append(" earlier events ...\n");
     }
     for (String l : body) {
       b.append(l).append('\n');
@@ -97,42 +77,75 @@ final class SequenceChart {
     return b.append("@enduml\n").toString();
   }
 
+  /**
+   * Where the chart starts: a few meaningful events before the first fault (within a bounded
+   * number of events), so the chart shows the context of the counterexample, not the whole run.
+   */
+  private static int firstShown(List<Timeline.Entry> entries, long faultIndex) {
+    int at = 0;
+    while (at < entries.size() && !(entries.get(at).kind() != Timeline.Kind.STATUS
+        && entries.get(at).index() >= faultIndex)) {
+      at++;
+    }
+    int meaningful = 0;
+    int walked = 0;
+    while (at > 0 && meaningful < CONTEXT && walked < 4 * CONTEXT) {
+      at--;
+      Timeline.Entry e = entries.get(at);
+      if (e.kind() == Timeline.Kind.EVENT) {
+        walked++;
+        if (!noise(e.label())) {
+          meaningful++;
+        }
+      }
+    }
+    return at;
+  }
+
   /** Consecutive events with the same label become one line ("RAM x12"). */
   private static final class Fold {
-    String label;
+    Timeline.Label label;
     int count;
     long first;
     long last;
 
+    void add(List<String> body, Timeline.Entry e) {
+      if (!e.label().equals(label)) {
+        flush(body);
+        label = e.label();
+        first = e.timeNanos();
+      }
+      count++;
+      last = e.timeNanos();
+    }
+
     void flush(List<String> body) {
       if (count > 0) {
-        String[] p = label.split(":", 3);
         String when = count == 1 ? ms(first) : ms(first) + " to " + ms(last);
-        body.add(line(p, count > 1 ? " x" + count : "", " (" + when + ")"));
+        body.add(line(label, count > 1 ? " x" + count : "", " (" + when + ")"));
       }
       label = null;
       count = 0;
     }
   }
 
-  private static boolean noise(String label) {
-    return label.endsWith(":tcp:writable") || label.endsWith(":recv:RAM")
-        || label.endsWith(":guest:touch");
+  private static boolean noise(Timeline.Label l) {
+    return l.step().equals("tcp") && l.detail().equals("writable")
+        || l.step().equals("recv") && l.detail().equals("RAM")
+        || l.step().equals("guest") && l.detail().equals("touch");
   }
 
-  private static String line(String[] p, String times, String at) {
-    String host = p[0];
-    String what = p.length > 1 ? p[1] : "";
-    String detail = p.length > 2 ? p[2] : "";
-    if (what.equals("recv") && (host.equals("src") || host.equals("dst"))) {
+  private static String line(Timeline.Label l, String times, String at) {
+    String host = l.host();
+    if (l.step().equals("recv") && (host.equals("src") || host.equals("dst"))) {
       String from = host.equals("dst") ? "src" : "dst";
-      return from + " -> " + host + " : " + detail + times + at;
+      return from + " -> " + host + " : " + l.detail() + times + at;
     }
     if (host.equals("src") || host.equals("dst")) {
-      return "note over " + host + " : " + what + " " + detail + times + at;
+      return "note over " + host + " : " + l.step() + " " + l.detail() + times + at;
     }
-    return "note over net : " + host + " " + what + (detail.isEmpty() ? "" : " " + detail)
-        + times + at;
+    return "note over net : " + host + " " + l.step()
+        + (l.detail().isEmpty() ? "" : " " + l.detail()) + times + at;
   }
 
   static String ms(long nanos) {
