@@ -2,8 +2,10 @@ package io.postcopysim.core.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.postcopysim.core.kernel.Simulation;
 import io.postcopysim.core.kernel.Time;
 import io.postcopysim.core.kernel.Trace.TraceEvent;
+import io.postcopysim.core.kernel.TraceMode;
 import io.postcopysim.core.net.HostId;
 import io.postcopysim.core.net.TcpParams;
 import java.util.List;
@@ -128,22 +130,13 @@ class KnobsTest {
   void aDeadHostKeepsItsImageLockForTheLeaseWhileADeadProcessFreesItAtOnce() {
     // PING3 with its PONG 3 cut on the way back: the destination runs and holds the lock; then
     // its machine dies, and 5 s later the source's timeout falls back and wants the lock.
-    for (long lease : new long[] {0, io.postcopysim.core.kernel.Time.seconds(90)}) {
+    for (long lease : new long[] {0, Time.seconds(90)}) {
       MigrationParams p = defaults().diskLockLeaseNanos(lease).build();
       Golden g = new Golden(new Variants.Ping3(), p);
       long loaded = g.first("dst:main:device-state-loaded").index();
-      io.postcopysim.core.kernel.Simulation sim =
-          new io.postcopysim.core.kernel.Simulation(42, io.postcopysim.core.kernel.TraceMode.HASH_ONLY);
-      Migration m = new Migration(sim, p, TcpParams.defaults(), new Variants.Ping3()).start();
-      sim.interceptBefore(loaded, e -> {
-        m.network().partition(false, true, io.postcopysim.core.kernel.Time.NEVER);
-        return true;
-      });
-      sim.interceptBefore(loaded + 3, e -> {
-        m.crashMachine(HostId.DESTINATION);
-        return true;
-      });
-      sim.run(io.postcopysim.core.kernel.Time.HOUR);
+      Migration m = Faulted.before(new Variants.Ping3(), p, TcpParams.defaults(), loaded,
+          x -> x.network().partition(false, true, Time.NEVER), loaded + 3,
+          x -> x.crashMachine(HostId.DESTINATION));
       assertThat(m.record().everRan(HostId.DESTINATION)).isTrue();
       // The 5 s timeout falls back: the lock is free at once without a lease, held with one.
       assertThat(m.record().sourceRanAfterStop()).as("lease %d", lease).isEqualTo(lease == 0);
@@ -159,16 +152,16 @@ class KnobsTest {
     long unlimited = packageTrip(defaults().build(), oneGigabit);
     long limited = packageTrip(defaults().maxBandwidthBitsPerSecond(256_000_000L).build(),
         oneGigabit);
-    assertThat(unlimited).isGreaterThan(io.postcopysim.core.kernel.Time.millis(30)); // 4 MiB
-    assertThat(limited).isLessThan(io.postcopysim.core.kernel.Time.millis(12));
+    assertThat(unlimited).isGreaterThan(Time.millis(30)); // 4 MiB
+    assertThat(limited).isLessThan(Time.millis(12));
   }
 
   /** From the source's switchover (its guest stops) to the package's arrival. */
   private static long packageTrip(MigrationParams p, TcpParams t) {
-    io.postcopysim.core.kernel.Simulation sim = new io.postcopysim.core.kernel.Simulation(42,
-        io.postcopysim.core.kernel.TraceMode.FULL);
+    Simulation sim = new Simulation(42,
+        TraceMode.FULL);
     Migration m = new Migration(sim, p, t, new Variants.Legacy()).start();
-    sim.run(io.postcopysim.core.kernel.Time.HOUR);
+    sim.run(Time.HOUR);
     long arrived = sim.trace().events().stream()
         .filter(e -> e.label().equals("dst:recv:MIG_CMD_PACKAGED")).findFirst().orElseThrow()
         .time();
@@ -200,15 +193,8 @@ class KnobsTest {
       MigrationParams p = defaults().destAutostart(mode).build();
       Golden g = new Golden(new Variants.PostcopyDevice(), p);
       long loaded = g.first("dst:main:device-state-loaded").index();
-      io.postcopysim.core.kernel.Simulation sim = new io.postcopysim.core.kernel.Simulation(42,
-          io.postcopysim.core.kernel.TraceMode.HASH_ONLY);
-      Migration m = new Migration(sim, p, TcpParams.defaults(), new Variants.PostcopyDevice())
-          .start();
-      sim.interceptBefore(loaded, e -> {
-        m.network().partition(false, true, io.postcopysim.core.kernel.Time.NEVER);
-        return true;
-      });
-      sim.run(2 * io.postcopysim.core.kernel.Time.HOUR);
+      Migration m = Faulted.before(new Variants.PostcopyDevice(), p, TcpParams.defaults(),
+          loaded, x -> x.network().partition(false, true, Time.NEVER));
       if (mode == DestAutostart.EARLY_CONT) {
         assertThat(m.record().everRan(HostId.DESTINATION)).isTrue();
         assertThat(m.record().running(HostId.SOURCE)).isFalse();
@@ -223,13 +209,13 @@ class KnobsTest {
   @Test
   void libvirtCancelsAPrecopyWhosePeerWentSilentAfterItsKeepalive() {
     MigrationParams p = defaults().destAutostart(DestAutostart.LIBVIRT).build();
-    io.postcopysim.core.kernel.Simulation sim = new io.postcopysim.core.kernel.Simulation(42,
-        io.postcopysim.core.kernel.TraceMode.HASH_ONLY);
+    Simulation sim = new Simulation(42,
+        TraceMode.HASH_ONLY);
     Migration m = new Migration(sim, p, TcpParams.defaults(), new Variants.Precopy()).start();
-    long cut = io.postcopysim.core.kernel.Time.millis(500);
+    long cut = Time.millis(500);
     sim.run(cut);
-    m.network().partition(true, true, io.postcopysim.core.kernel.Time.NEVER);
-    sim.run(io.postcopysim.core.kernel.Time.HOUR);
+    m.network().partition(true, true, Time.NEVER);
+    sim.run(Time.HOUR);
     assertThat(m.status(HostId.SOURCE)).isEqualTo(MigrationStatus.CANCELLED);
     assertThat(m.record().detectedAt(HostId.SOURCE)).isEqualTo(cut + Libvirt.KEEPALIVE_DEAD);
     assertThat(m.record().running(HostId.SOURCE)).isTrue(); // it never stopped
@@ -245,17 +231,11 @@ class KnobsTest {
       Golden g = new Golden(new Variants.Legacy(), p);
       assertThat(g.migration.result().migrated()).isTrue();
       long arrives = g.first("dst:recv:MIG_CMD_PACKAGED").index();
-      io.postcopysim.core.kernel.Simulation sim = new io.postcopysim.core.kernel.Simulation(42,
-          io.postcopysim.core.kernel.TraceMode.HASH_ONLY);
-      Migration m = new Migration(sim, p, TcpParams.defaults(), new Variants.Legacy()).start();
-      sim.interceptBefore(arrives, e -> {
-        m.network().partition(false, true, io.postcopysim.core.kernel.Time.NEVER);
-        return true;
-      });
-      sim.run(2 * io.postcopysim.core.kernel.Time.HOUR);
+      Migration m = Faulted.before(new Variants.Legacy(), p, TcpParams.defaults(), arrives,
+          x -> x.network().partition(false, true, Time.NEVER));
       assertThat(m.record().everRan(HostId.DESTINATION)).as("%d pages", pages)
           .isEqualTo(pages == 0);
-      assertThat(m.record().destinationLoadedAt() == io.postcopysim.core.kernel.Time.NEVER)
+      assertThat(m.record().destinationLoadedAt() == Time.NEVER)
           .isEqualTo(pages > 0);
     }
   }

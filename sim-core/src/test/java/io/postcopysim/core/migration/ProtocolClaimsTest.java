@@ -2,10 +2,7 @@ package io.postcopysim.core.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.postcopysim.core.kernel.Simulation;
 import io.postcopysim.core.kernel.Time;
-import io.postcopysim.core.kernel.Trace;
-import io.postcopysim.core.kernel.TraceMode;
 import io.postcopysim.core.net.HostId;
 import io.postcopysim.core.net.TcpParams;
 import java.util.function.Consumer;
@@ -20,25 +17,10 @@ class ProtocolClaimsTest {
   private static final String PACKAGE_ARRIVES = "dst:recv:MIG_CMD_PACKAGED";
   private static final String SHUT_ARRIVES = "src:recv:MIG_RP_MSG_SHUT";
 
-  private static long indexOf(Variant v, MigrationParams p, String label) {
-    Simulation sim = new Simulation(42, TraceMode.FULL);
-    new Migration(sim, p, TcpParams.defaults(), v).start().runTo(Time.HOUR);
-    return sim.trace().events().stream().filter(e -> e.label().equals(label))
-        .mapToLong(Trace.TraceEvent::index).findFirst()
-        .orElseThrow(() -> new AssertionError(label + " not in the golden run of " + v.name()));
-  }
-
   private static Migration faulted(Variant v, MigrationParams p, String beforeLabel,
       Consumer<Migration> fault) {
-    long k = indexOf(v, p, beforeLabel);
-    Simulation sim = new Simulation(42, TraceMode.HASH_ONLY);
-    Migration m = new Migration(sim, p, TcpParams.defaults(), v).start();
-    sim.interceptBefore(k, e -> {
-      fault.accept(m);
-      return true;
-    });
-    sim.run(2 * Time.HOUR);
-    return m;
+    long k = Faulted.first(Faulted.golden(v, p, TcpParams.defaults()), beforeLabel, -1);
+    return Faulted.before(v, p, TcpParams.defaults(), k, fault);
   }
 
   private static boolean runsNowhere(Migration m) {

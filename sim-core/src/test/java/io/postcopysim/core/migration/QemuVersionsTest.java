@@ -30,27 +30,16 @@ class QemuVersionsTest {
   }
 
   private static List<Trace.TraceEvent> golden(Variant v, MigrationParams p) {
-    Simulation sim = new Simulation(42, TraceMode.FULL);
-    new Migration(sim, p, TcpParams.defaults(), v).start().runTo(Time.HOUR);
-    return sim.trace().events();
+    return Faulted.golden(v, p, TcpParams.defaults());
   }
 
   private static long first(List<Trace.TraceEvent> events, String label, long after) {
-    return events.stream().filter(e -> e.index() > after && e.label().equals(label))
-        .mapToLong(Trace.TraceEvent::index).findFirst()
-        .orElseThrow(() -> new AssertionError(label + " after " + after));
+    return Faulted.first(events, label, after);
   }
 
   private static Migration faultBefore(Variant v, MigrationParams p, long k,
       Consumer<Migration> fault) {
-    Simulation sim = new Simulation(42, TraceMode.FULL);
-    Migration m = new Migration(sim, p, TcpParams.defaults(), v).start();
-    sim.interceptBefore(k, e -> {
-      fault.accept(m);
-      return true;
-    });
-    sim.run(2 * Time.HOUR);
-    return m;
+    return Faulted.before(v, p, TcpParams.defaults(), k, fault);
   }
 
   private static boolean sent(Migration m, String label) {
