@@ -27,7 +27,13 @@ public enum FaultKind {
   /** Destination-to-source segments blackholed: the return path and the main stream's acks. */
   PARTITION_TO_SOURCE,
   /** A middlebox resets every connection between the hosts. */
-  CONNECTION_RESET;
+  CONNECTION_RESET,
+  /**
+   * A middlebox takes the next message toward the source (a PONG, a SHUT): the destination's
+   * TCP sees it acknowledged, the source never gets it. What a proxy that holds a message does;
+   * the ground-truth lab's proxy does it to time a fault at a return-path message.
+   */
+  LOSE_MESSAGE_TO_SOURCE;
 
   /** Strikes now; partitions heal after {@code healAfter} ({@link Time#NEVER}: never). */
   public void inject(Migration m, long healAfter) {
@@ -42,6 +48,7 @@ public enum FaultKind {
       case PARTITION_TO_DEST -> m.network().partition(true, false, healAfter);
       case PARTITION_TO_SOURCE -> m.network().partition(false, true, healAfter);
       case CONNECTION_RESET -> m.network().resetAll();
+      case LOSE_MESSAGE_TO_SOURCE -> m.network().host(HostId.SOURCE).loseNextMessage();
       default -> throw new AssertionError(this);
     }
   }
@@ -66,7 +73,7 @@ public enum FaultKind {
       case PARTITION -> cutForGood(net, healAfter, true, true);
       case PARTITION_TO_DEST -> cutForGood(net, healAfter, true, false);
       case PARTITION_TO_SOURCE -> cutForGood(net, healAfter, false, true);
-      case CONNECTION_RESET -> false;
+      case CONNECTION_RESET, LOSE_MESSAGE_TO_SOURCE -> false;
     };
   }
 

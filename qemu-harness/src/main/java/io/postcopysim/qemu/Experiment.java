@@ -41,6 +41,12 @@ record Experiment(String name, String fault, Lab.Setup setup, String variant, Fa
     return variant != null ? variant : v.variant();
   }
 
+  /**
+   * A strike that the proxy times at a return-path message it holds and never forwards (the
+   * destination's TCP saw it acknowledged): the model's case adds LOSE_MESSAGE_TO_SOURCE.
+   */
+  interface HoldsMessage extends Strike {}
+
   /** The real fault: drives the migration to the point and strikes. */
   interface Strike {
     void run(Lab lab) throws Exception;

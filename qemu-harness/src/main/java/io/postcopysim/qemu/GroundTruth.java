@@ -328,7 +328,12 @@ public final class GroundTruth {
     Variant variant = study.variants().get(0);
     GoldenRun golden = GoldenRun.of(study, variant);
     long point = atPhase(golden, point(golden, e), qemuPhase);
-    CaseId id = CaseId.single(variant.name(), e.kind(), point);
+    // A message the proxy held: the middlebox takes it as it arrives (the destination's TCP
+    // sees it acknowledged), and the fault strikes right after, as the proxy's action does.
+    CaseId id = e.strike() instanceof Experiment.HoldsMessage
+        ? CaseId.single(variant.name(), FaultKind.LOSE_MESSAGE_TO_SOURCE, point)
+            .then(e.kind(), point + 1)
+        : CaseId.single(variant.name(), e.kind(), point);
     CaseRunner.Run run = new CaseRunner(study).run(id, golden, TraceMode.HASH_ONLY);
     Migration m = run.migration();
     MigrationRecord r = m.record();

@@ -32,7 +32,9 @@ public final class Glossary {
       Map.entry("PARTITION", "both directions blackholed"),
       Map.entry("PARTITION_TO_DEST", "source-to-destination blackholed (acks stop too)"),
       Map.entry("PARTITION_TO_SOURCE", "destination-to-source blackholed: the return path"),
-      Map.entry("CONNECTION_RESET", "a middlebox resets every connection between the hosts"));
+      Map.entry("CONNECTION_RESET", "a middlebox resets every connection between the hosts"),
+      Map.entry("LOSE_MESSAGE_TO_SOURCE", "a middlebox takes the next message toward the"
+          + " source: acknowledged, never delivered (what a proxy holding a PONG does)"));
 
   private Glossary() {}
 

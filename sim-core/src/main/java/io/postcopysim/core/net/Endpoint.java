@@ -168,6 +168,8 @@ public final class Endpoint {
     lastReceived = sim.now();
     if (message == null) {
       finPending = true;
+    } else if (host.takesArrivingMessage()) {
+      return; // acknowledged by the middlebox that took it; the application never sees it
     } else {
       unread.add(message);
       unreadBytes += message.size();

@@ -13,6 +13,8 @@ public final class Host {
   private final List<Endpoint> endpoints = new ArrayList<>();
   private boolean machineUp = true;
   private boolean processAlive = true;
+  /** A middlebox takes the next message toward this host: acknowledged, never delivered. */
+  private boolean loseNextMessage;
 
   Host(HostId id, Network network) {
     this.id = id;
@@ -25,6 +27,22 @@ public final class Host {
     this.network = network;
     this.machineUp = o.machineUp;
     this.processAlive = o.processAlive;
+    this.loseNextMessage = o.loseNextMessage;
+  }
+
+  /**
+   * A middlebox (a proxy, as the ground-truth lab's) takes the next message toward this host:
+   * the sender's TCP sees it acknowledged, the receiving application never sees it.
+   */
+  public void loseNextMessage() {
+    loseNextMessage = true;
+  }
+
+  /** Whether the message now arriving is the one a middlebox takes (once). */
+  boolean takesArrivingMessage() {
+    boolean lost = loseNextMessage;
+    loseNextMessage = false;
+    return lost;
   }
 
   public HostId id() {

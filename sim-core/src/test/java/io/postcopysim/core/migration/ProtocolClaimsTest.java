@@ -183,4 +183,23 @@ class ProtocolClaimsTest {
         .contains(MigrationStatus.POSTCOPY_PAUSED, MigrationStatus.POSTCOPY_RECOVER);
     assertThat(reset.result().migrated()).as(reset.toString()).isTrue();
   }
+
+  @Test
+  void aPongTakenByAMiddleboxLeavesThe102SourceWaitingAndTheDestinationUnaware() {
+    // What the lab's proxy does when it holds a PONG: the destination's TCP sees it
+    // acknowledged, so nothing makes the destination notice; 10.2's source never commits and,
+    // its channel healthy, has no reason to fail either: it waits in postcopy-device.
+    MigrationParams p = MigrationParams.defaults();
+    java.util.List<io.postcopysim.core.kernel.Trace.TraceEvent> g =
+        Faulted.golden(new Variants.PostcopyDevice(), p, TcpParams.defaults());
+    long loaded = Faulted.first(g, "dst:main:device-state-loaded", -1);
+    long pong42 = Faulted.first(g, "src:recv:MIG_RP_MSG_PONG",
+        Faulted.first(g, "src:recv:MIG_RP_MSG_PONG", loaded));
+    Migration m = Faulted.before(new Variants.PostcopyDevice(), p, TcpParams.defaults(), pong42,
+        x -> x.network().host(HostId.SOURCE).loseNextMessage());
+    assertThat(m.status(HostId.SOURCE)).isEqualTo(MigrationStatus.POSTCOPY_DEVICE);
+    assertThat(m.record().detectedAt(HostId.DESTINATION)).isEqualTo(Time.NEVER);
+    assertThat(m.record().detectedAt(HostId.SOURCE)).isEqualTo(Time.NEVER);
+    assertThat(m.record().running(HostId.DESTINATION)).isTrue(); // early cont: it runs
+  }
 }
