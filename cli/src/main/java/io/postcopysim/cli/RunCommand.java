@@ -191,9 +191,9 @@ final class RunCommand implements Callable<Integer> {
       o.printf(Locale.ROOT, " %11.3f ms%n", v.stuckNanos() / 1e6);
     }
     for (Results.VariantResults v : r.variants()) {
-      Object finding = v.golden().get("finding");
-      if (finding != null) {
-        o.printf(Locale.ROOT, "  note: %s%n", Terminal.safe(finding.toString()));
+      String finding = v.golden().finding();
+      if (!finding.isEmpty()) {
+        o.printf(Locale.ROOT, "  note: %s%n", Terminal.safe(finding));
       }
     }
     o.printf(Locale.ROOT, "  results hash %s%n", ResultsFiles.resultsHash(r));

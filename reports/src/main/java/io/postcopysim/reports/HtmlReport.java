@@ -260,18 +260,15 @@ public final class HtmlReport {
       detection.put(v.variant(), Charts.bucket(v.cases().stream()
           .map(c -> c.detectionNanos() < 0 ? -1.0 : c.detectionNanos() / 1e6).toList(),
           TIME_BUCKETS_MS));
-      @SuppressWarnings("unchecked")
-      Map<String, Object> h = (Map<String, Object>) v.golden().get("fault_latency_histogram_ms");
-      if (h != null) {
-        latencyLabels.clear();
-        long[] counts = new long[h.size()];
-        int i = 0;
-        for (Map.Entry<String, Object> e : h.entrySet()) {
-          latencyLabels.add(e.getKey().equals("more") ? "more" : "≤" + e.getKey() + "ms");
-          counts[i++] = ((Number) e.getValue()).longValue();
-        }
-        latency.put(v.variant(), counts);
+      Map<String, Long> h = v.golden().histogram();
+      latencyLabels.clear();
+      long[] counts = new long[h.size()];
+      int i = 0;
+      for (Map.Entry<String, Long> e : h.entrySet()) {
+        latencyLabels.add(e.getKey().equals("more") ? "more" : "≤" + e.getKey() + "ms");
+        counts[i++] = e.getValue();
       }
+      latency.put(v.variant(), counts);
     }
     b.append("<figure>").append(Charts.bars("downtime", "Downtime per case (time the guest"
         + " ran nowhere, to the horizon)", "downtime", "cases", labels, downtime))
@@ -342,7 +339,7 @@ public final class HtmlReport {
         .append(ResultsFiles.resultsHash(r)).append("</code></td></tr>\n");
     for (Results.VariantResults v : r.variants()) {
       b.append("<tr><th>golden ").append(esc(v.variant())).append("</th><td>")
-          .append(esc(v.golden().toString())).append("</td></tr>\n");
+          .append(esc(v.golden().json().toString())).append("</td></tr>\n");
     }
     b.append("</tbody></table></section>\n");
   }

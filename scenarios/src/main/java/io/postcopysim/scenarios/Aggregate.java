@@ -35,7 +35,7 @@ public final class Aggregate {
         byKind.put(k.name(), 0L);
       }
       StuckWindow.byKind(g, cases).forEach((k, ns) -> byKind.put(k.name(), ns));
-      variants.add(new Results.VariantResults(g.variant().name(), golden(g),
+      variants.add(new Results.VariantResults(g.variant().name(), GoldenSummary.of(g),
           StuckWindow.width(g, cases), byKind, cases, pointTimes(g),
           Exposure.of(g, scenario.study(), cases)));
     }
@@ -47,46 +47,4 @@ public final class Aggregate {
     return g.points().stream().mapToLong(FailurePoint::time).toArray();
   }
 
-  static Map<String, Object> golden(GoldenRun g) {
-    MigrationResult r = g.result();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("outcome", g.outcome().name());
-    if (!g.finding().isEmpty()) {
-      m.put("finding", g.finding()); // the design fails without a fault: say so, loudly
-    }
-    m.put("events", r.events());
-    m.put("total_time_ms", ResultsFiles.millis(r.totalTime()));
-    m.put("downtime_ms", ResultsFiles.millis(r.downtime()));
-    Map<String, Object> lat = new LinkedHashMap<>();
-    lat.put("p50", ResultsFiles.millis(r.faultLatencyP50()));
-    lat.put("p99", ResultsFiles.millis(r.faultLatencyP99()));
-    lat.put("max", ResultsFiles.millis(r.faultLatencyMax()));
-    m.put("fault_latency_ms", lat);
-    m.put("fault_latency_histogram_ms", histogram(g.faultLatencies()));
-    m.put("pages_pushed", r.pagesPushed());
-    m.put("pages_requested", r.pagesRequested());
-    m.put("trace_hash", CasesCsv.hex(r.traceHash()));
-    return m;
-  }
-
-  /** Upper bounds in ms of the fault-latency histogram's buckets; the last is unbounded. */
-  static final double[] LATENCY_BUCKETS_MS = {0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};
-
-  /** Page faults per latency bucket, keyed "≤ bound" in ms ("more" for the rest). */
-  static Map<String, Object> histogram(long[] latencies) {
-    long[] counts = new long[LATENCY_BUCKETS_MS.length + 1];
-    for (long l : latencies) {
-      int b = 0;
-      while (b < LATENCY_BUCKETS_MS.length && l > LATENCY_BUCKETS_MS[b] * 1e6) {
-        b++;
-      }
-      counts[b]++;
-    }
-    Map<String, Object> h = new LinkedHashMap<>();
-    for (int b = 0; b < LATENCY_BUCKETS_MS.length; b++) {
-      h.put(String.valueOf(LATENCY_BUCKETS_MS[b]), counts[b]);
-    }
-    h.put("more", counts[LATENCY_BUCKETS_MS.length]);
-    return h;
-  }
 }

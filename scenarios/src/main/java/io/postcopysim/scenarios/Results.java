@@ -23,7 +23,7 @@ public record Results(String tool, String version, String model, Map<String, Obj
    * over the failure points this result covers, and the virtual time of every event of the
    * failure-free run (a case's point time is {@code pointTimes[point]}).
    */
-  public record VariantResults(String variant, Map<String, Object> golden, long stuckNanos,
+  public record VariantResults(String variant, GoldenSummary golden, long stuckNanos,
       Map<String, Long> stuckByKindNanos, List<CaseResult> cases, long[] pointTimes,
       io.postcopysim.faults.Exposure exposure) {
 

@@ -73,7 +73,7 @@ public final class ResultsFiles {
       }
     }
     for (Results.VariantResults v : r.variants()) {
-      h = Hashing.fold(h, Hashing.text(v.variant() + "=" + v.golden().get("trace_hash")
+      h = Hashing.fold(h, Hashing.text(v.variant() + "=" + CasesCsv.hex(v.golden().traceHash())
           + " stuck=" + v.stuckNanos() + " " + v.stuckByKindNanos()));
     }
     return CasesCsv.hex(h);
@@ -92,7 +92,7 @@ public final class ResultsFiles {
     for (Results.VariantResults v : r.variants()) {
       Map<String, Object> vm = new LinkedHashMap<>();
       vm.put("variant", v.variant());
-      vm.put("golden", v.golden());
+      vm.put("golden", v.golden().json());
       vm.put("cases", v.cases().size());
       vm.put("outcomes", outcomes(v.cases()));
       Map<String, Object> byKind = new LinkedHashMap<>();
