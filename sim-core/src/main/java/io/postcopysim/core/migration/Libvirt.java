@@ -112,6 +112,9 @@ final class Libvirt {
     }
     if (pathOpen()) {
       cancelLostTimer();
+      // a Finish call that could not cross goes through once the path is back (its RPC
+      // waits on TCP); the source's state says which Finish it is
+      sourceStatusChanged(migration.status(HostId.SOURCE));
     } else if (lostTimer < 0 || !sim.isPending(lostTimer)) {
       lostTimer = sim.schedule(KEEPALIVE_DEAD, 0, lostLabel, lost, 0);
     }

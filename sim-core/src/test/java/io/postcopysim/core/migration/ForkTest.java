@@ -29,10 +29,24 @@ class ForkTest {
       m -> m.network().partition(false, true, Time.seconds(30)),
       m -> m.network().partition(true, true, Time.NEVER),
       Migration::failDestinationLoad,
-      m -> m.network().resetAll());
+      m -> m.network().resetAll(),
+      m -> m.network().host(HostId.SOURCE).loseNextMessage(),
+      m -> m.crashMachine(HostId.DESTINATION));
 
   private static MigrationParams params() {
     return MigrationParams.defaults().toBuilder().postcopyPreempt(true).build();
+  }
+
+  /**
+   * This round's state: libvirt's management (Finish, keepalive), a disk lease, both rate
+   * limits' timers, a device load that waits for guest pages, 7.2's and 10.2's mechanisms.
+   */
+  private static MigrationParams managed() {
+    return MigrationParams.defaults().toBuilder().ramBytes(1L << 30)
+        .workingSetBytes(256L << 20).precopyNanos(Time.millis(300))
+        .destAutostart(DestAutostart.LIBVIRT).diskLockLeaseNanos(Time.seconds(90))
+        .maxBandwidthBitsPerSecond(4_000_000_000L).maxPostcopyBitsPerSecond(8_000_000_000L)
+        .deviceLoadPages(16).build();
   }
 
   private static String fingerprint(Migration m) {
@@ -42,9 +56,10 @@ class ForkTest {
         + m.record().pagesRequested() + " " + m.destinationHasAllPages();
   }
 
-  private static Migration fresh(Variant v, long k, Consumer<Migration> fault) {
+  private static Migration fresh(Variant v, MigrationParams p, long k,
+      Consumer<Migration> fault) {
     Simulation sim = new Simulation(42, TraceMode.HASH_ONLY);
-    Migration m = new Migration(sim, params(), TcpParams.defaults(), v).start();
+    Migration m = new Migration(sim, p, TcpParams.defaults(), v).start();
     sim.interceptBefore(k, e -> {
       fault.accept(m);
       return true;
@@ -56,8 +71,18 @@ class ForkTest {
   @ParameterizedTest
   @MethodSource("variants")
   void aForkRunsExactlyAsAFreshRunAtEveryPoint(Variant v) {
+    forksRunAsFreshRuns(v, params());
+  }
+
+  @ParameterizedTest
+  @MethodSource("variants")
+  void aForkOfAManagedRateLimitedWorldRunsAsAFreshRun(Variant v) {
+    forksRunAsFreshRuns(v, managed());
+  }
+
+  private static void forksRunAsFreshRuns(Variant v, MigrationParams p) {
     Simulation golden = new Simulation(42, TraceMode.HASH_ONLY);
-    Migration world = new Migration(golden, params(), TcpParams.defaults(), v).start();
+    Migration world = new Migration(golden, p, TcpParams.defaults(), v).start();
     long k = 0;
     int checked = 0;
     while (true) {
@@ -73,7 +98,7 @@ class ForkTest {
         });
         copy.simulation().run(2 * Time.HOUR);
         assertThat(fingerprint(copy)).as("%s fault %d at %d", v.name(), f, k)
-            .isEqualTo(fingerprint(fresh(v, k, fault)));
+            .isEqualTo(fingerprint(fresh(v, p, k, fault)));
         checked++;
       }
       boolean more = false;
