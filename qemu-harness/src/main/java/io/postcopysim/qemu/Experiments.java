@@ -271,17 +271,7 @@ final class Experiments {
   private static Experiment.Strike atPong(int value, boolean drop, boolean after, String what,
       Action a) {
     Experiment.Strike strike = lab -> {
-      CountDownLatch hit = new CountDownLatch(1);
-      lab.proxy.onReturnPath(new FaultProxy.Trigger(t -> t == FaultProxy.RP_PONG,
-          v -> v == value, () -> {
-            try {
-              strike(lab, what, a);
-            } catch (Exception e) {
-              throw new IllegalStateException(e);
-            } finally {
-              hit.countDown();
-            }
-          }, drop, after));
+      CountDownLatch hit = strikeAt(lab, FaultProxy.RP_PONG, value, drop, after, what, a);
       switchover(lab);
       if (!hit.await(15, TimeUnit.SECONDS)) {
         throw new IllegalStateException("PONG " + value + " never came");
@@ -292,6 +282,26 @@ final class Experiments {
     boolean held = !after && (drop || what.contains("dst->src") || what.contains("to-source")
         || what.contains("both"));
     return held ? (Experiment.HoldsMessage) strike::run : strike;
+  }
+
+  /**
+   * Arms the proxy to strike {@code a} when it sees a return-path message of this type (and
+   * value, unless -1); the latch opens once the strike is done.
+   */
+  private static CountDownLatch strikeAt(Lab lab, int type, int value, boolean drop,
+      boolean after, String what, Action a) {
+    CountDownLatch hit = new CountDownLatch(1);
+    lab.proxy.onReturnPath(new FaultProxy.Trigger(t -> t == type,
+        v -> value < 0 || v == value, () -> {
+          try {
+            strike(lab, what, a);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          } finally {
+            hit.countDown();
+          }
+        }, drop, after));
+    return hit;
   }
 
   /** Kills the destination once its package PONG was forwarded and the source acted on it. */
@@ -315,17 +325,7 @@ final class Experiments {
     // The SHUT is held while the action strikes, then dropped or forwarded into what the
     // action left (a cut return path, a reset connection, a dead peer): the source never gets it.
     return (Experiment.HoldsMessage) lab -> {
-      CountDownLatch hit = new CountDownLatch(1);
-      lab.proxy.onReturnPath(new FaultProxy.Trigger(t -> t == FaultProxy.RP_SHUT, v -> true,
-          () -> {
-            try {
-              strike(lab, what, a);
-            } catch (Exception e) {
-              throw new IllegalStateException(e);
-            } finally {
-              hit.countDown();
-            }
-          }, drop, false));
+      CountDownLatch hit = strikeAt(lab, FaultProxy.RP_SHUT, -1, drop, false, what, a);
       if (postcopy) {
         switchover(lab);
       } else {
