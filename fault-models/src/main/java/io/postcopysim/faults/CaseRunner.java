@@ -68,7 +68,6 @@ public final class CaseRunner {
   private Run finish(CaseId id, GoldenRun golden, Migration m, long struckAt) {
     Simulation sim = m.simulation();
     FailurePoint at = golden.point(id.first().point());
-    long[] firstFaultTime = {struckAt};
     long[] struck = new long[id.faults().size()];
     java.util.Arrays.fill(struck, Time.NEVER);
     for (int i = 0; i < id.faults().size(); i++) {
@@ -79,9 +78,6 @@ public final class CaseRunner {
       }
       int which = i;
       sim.interceptBefore(f.point(), e -> {
-        if (firstFaultTime[0] == Time.NEVER) {
-          firstFaultTime[0] = e.time();
-        }
         struck[which] = e.time();
         f.kind().inject(m, study.partitionHealNanos());
         return true;
@@ -89,7 +85,8 @@ public final class CaseRunner {
     }
     boolean settled = sim.run(study.horizonNanos(), Study.MAX_EVENTS)
         == Simulation.RunEnd.QUIESCENT;
-    Verdict v = Oracle.judge(id.toString(), m, firstFaultTime[0], study.horizonNanos(),
+    // faults strike in order, so the first fault's time is when the case's trouble began
+    Verdict v = Oracle.judge(id.toString(), m, struck[0], study.horizonNanos(),
         settled);
     String kinds = id.faults().stream().map(f -> f.kind().name())
         .collect(Collectors.joining("+"));
