@@ -78,11 +78,11 @@ record ReplaySource(Scenario scenario, boolean resolved, String label) {
     Fault first = id.first();
     MigrationStatus phase;
     try {
-      phase = golden.point(first.point()).phase();
+      phase = golden.point(first).phase();
     } catch (IllegalArgumentException e) {
       throw flags.error("case " + id + ": " + e.getMessage());
     }
-    if (!golden.applies(first.kind(), first.point())) {
+    if (!golden.applies(first.kind(), first.point(), first.gap())) {
       throw flags.error("case " + id + " is not a case of " + label + ": " + first.kind()
           + " cannot strike before event " + first.point() + " of " + id.variant()
           + "'s failure-free run");

@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * {@code VARIANT/KIND@POINT} or {@code VARIANT/KIND@P+KIND@Q} (docs/DESIGN.md §4). The first point is
  * an event index of the variant's failure-free run; a second point is an event index of the run
- * with the first fault, at or after the first. A case ID replays the same case forever.
+ * with the first fault, at or after the first. A first point may be {@code EVENT.GAP}: the
+ * GAP-th point inside the quiet gap before EVENT ({@code faults.gap-points}). A case ID replays
+ * the same case forever.
  */
 public record CaseId(String variant, List<Fault> faults) implements Comparable<CaseId> {
   public CaseId {
@@ -17,7 +19,8 @@ public record CaseId(String variant, List<Fault> faults) implements Comparable<C
     if (faults.size() == 2) {
       Fault a = faults.get(0);
       Fault b = faults.get(1);
-      if (b.point() < a.point() || b.point() == a.point() && b.kind().ordinal() <= a.kind().ordinal()) {
+      if (b.point() < a.point() || b.point() == a.point() && b.kind().ordinal() <= a.kind().ordinal()
+          || b.gap() != 0) {
         throw new IllegalArgumentException("the second fault must come after the first: " + b);
       }
     }
@@ -25,6 +28,11 @@ public record CaseId(String variant, List<Fault> faults) implements Comparable<C
 
   public static CaseId single(String variant, FaultKind kind, long point) {
     return new CaseId(variant, List.of(new Fault(kind, point)));
+  }
+
+  /** A single fault at the {@code gap}-th point inside the gap before event {@code point}. */
+  public static CaseId single(String variant, FaultKind kind, long point, int gap) {
+    return new CaseId(variant, List.of(new Fault(kind, point, gap)));
   }
 
   public CaseId then(FaultKind kind, long point) {
@@ -57,14 +65,22 @@ public record CaseId(String variant, List<Fault> faults) implements Comparable<C
         throw new IllegalArgumentException("case ID '" + text + "': unknown fault kind '"
             + part.substring(0, at) + "'");
       }
+      String where = part.substring(at + 1);
+      int dot = where.indexOf('.');
       long point;
+      int gap;
       try {
-        point = Long.parseLong(part.substring(at + 1));
+        point = Long.parseLong(dot < 0 ? where : where.substring(0, dot));
+        gap = dot < 0 ? 0 : Integer.parseInt(where.substring(dot + 1));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("case ID '" + text + "': point '"
-            + part.substring(at + 1) + "' is not a number");
+        throw new IllegalArgumentException("case ID '" + text + "': point '" + where
+            + "' is not a number (or EVENT.GAP)");
       }
-      faults.add(new Fault(kind, point));
+      if (point < 0 || gap < 0 || dot >= 0 && gap == 0) {
+        throw new IllegalArgumentException("case ID '" + text + "': point '" + where
+            + "' is not an event index (or EVENT.GAP with GAP >= 1)");
+      }
+      faults.add(new Fault(kind, point, gap));
     }
     return new CaseId(text.substring(0, slash), faults);
   }
@@ -89,6 +105,9 @@ public record CaseId(String variant, List<Fault> faults) implements Comparable<C
       Fault a = faults.get(i);
       Fault b = o.faults.get(i);
       c = Long.compare(a.point(), b.point());
+      if (c == 0) {
+        c = Integer.compare(a.gapOrder(), b.gapOrder());
+      }
       if (c == 0) {
         c = a.kind().compareTo(b.kind());
       }

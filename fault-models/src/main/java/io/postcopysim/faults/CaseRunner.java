@@ -1,5 +1,6 @@
 package io.postcopysim.faults;
 
+import io.postcopysim.core.kernel.Interceptor;
 import io.postcopysim.core.kernel.Simulation;
 import io.postcopysim.core.kernel.Time;
 import io.postcopysim.core.kernel.Trace;
@@ -67,7 +68,7 @@ public final class CaseRunner {
    */
   private Run finish(CaseId id, GoldenRun golden, Migration m, long struckAt) {
     Simulation sim = m.simulation();
-    FailurePoint at = golden.point(id.first().point());
+    FailurePoint at = golden.point(id.first());
     long[] struck = new long[id.faults().size()];
     java.util.Arrays.fill(struck, Time.NEVER);
     for (int i = 0; i < id.faults().size(); i++) {
@@ -77,11 +78,16 @@ public final class CaseRunner {
         continue;
       }
       int which = i;
-      sim.interceptBefore(f.point(), e -> {
+      Interceptor strike = e -> {
         struck[which] = e.time();
         f.kind().inject(m, study.partitionHealNanos());
         return true;
-      });
+      };
+      if (f.gap() == 0) {
+        sim.interceptBefore(f.point(), strike);
+      } else {
+        sim.interceptBetween(f.point(), at.time(), strike); // inside the gap: only a first fault
+      }
     }
     boolean settled = sim.run(study.horizonNanos(), Study.MAX_EVENTS)
         == Simulation.RunEnd.QUIESCENT;

@@ -48,7 +48,10 @@ public final class Enumerator {
     return java.util.Arrays.stream(FaultKind.values()).filter(study.kinds()::contains).toList();
   }
 
-  /** Single-fault cases, in point order then kind order (the order of {@link CaseId}). */
+  /**
+   * Single-fault cases, in point order then kind order (the order of {@link CaseId}); with gap
+   * points, a gap's points come before its event's, in time order.
+   */
   public List<CaseId> singles(GoldenRun golden) {
     List<CaseId> cases = new ArrayList<>();
     List<FaultKind> kinds = kindsInOrder();
@@ -56,9 +59,13 @@ public final class Enumerator {
       if (!study.phases().isEmpty() && !study.phases().contains(p.phase())) {
         continue;
       }
-      for (FaultKind k : kinds) {
-        if (golden.applies(k, p.index())) {
-          cases.add(CaseId.single(golden.variant().name(), k, p.index()));
+      int gaps = golden.gaps(p.index());
+      for (int gap = 1; gap <= gaps + 1; gap++) {
+        int at = gap > gaps ? 0 : gap; // the gap's points in time order, then the event's
+        for (FaultKind k : kinds) {
+          if (golden.applies(k, p.index(), at)) {
+            cases.add(CaseId.single(golden.variant().name(), k, p.index(), at));
+          }
         }
       }
     }

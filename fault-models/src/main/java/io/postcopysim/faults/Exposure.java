@@ -46,7 +46,7 @@ public record Exposure(long migrationNanos, Map<FaultKind, Map<Outcome, Long>> b
       }
       Map<Outcome, Long> m = byKind.get(r.id().first().kind());
       if (m != null) {
-        m.merge(r.outcome(), golden.point(r.point()).width(), Long::sum);
+        m.merge(r.outcome(), golden.point(r.id().first()).width(), Long::sum);
       }
     }
     for (Map<Outcome, Long> m : byKind.values()) {

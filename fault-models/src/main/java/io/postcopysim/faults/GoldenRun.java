@@ -32,6 +32,7 @@ public final class GoldenRun {
   private final long activatedAt;
   private final Outcome outcome;
   private final String finding;
+  private long gapNanos;
   private long[] faultLatencies = new long[0];
 
   private GoldenRun(Variant variant, MigrationResult result, List<FailurePoint> points,
@@ -90,6 +91,7 @@ public final class GoldenRun {
     GoldenRun g = new GoldenRun(variant, m.result(), List.copyOf(points), loadFrom, loadTo,
         activated, outcome, finding(variant, m, outcome));
     g.faultLatencies = m.record().faultLatencies();
+    g.gapNanos = study.gapNanos();
     return g;
   }
 
@@ -163,10 +165,61 @@ public final class GoldenRun {
    * activation error only until the destination activated its disk; every other kind anywhere.
    */
   public boolean applies(FaultKind kind, long index) {
+    return applies(kind, index, 0);
+  }
+
+  /**
+   * As {@link #applies(FaultKind, long)} for a point inside the gap before event {@code index}
+   * ({@code gap} > 0): a load error there needs the load under way already (the device state
+   * arrives with an event, so not in the gap before that event).
+   */
+  public boolean applies(FaultKind kind, long index, int gap) {
     return switch (kind) {
-      case DEST_LOAD_ERROR -> loadFrom >= 0 && index >= loadFrom && index <= loadTo;
+      case DEST_LOAD_ERROR -> loadFrom >= 0 && (gap == 0 ? index >= loadFrom : index > loadFrom)
+          && index <= loadTo;
       case DEST_ACTIVATE_ERROR -> index <= activatedAt;
       default -> true;
     };
+  }
+
+  /** The spacing of points inside quiet gaps ({@code faults.gap-points}), 0 when there are none. */
+  public long gapNanos() {
+    return gapNanos;
+  }
+
+  /**
+   * How many points lie inside the quiet gap before event {@code index}: with gap points every
+   * g ns, one at each t(index-1) + j*g strictly before t(index). None without gap points.
+   */
+  public int gaps(long index) {
+    FailurePoint p = point(index);
+    if (gapNanos <= 0 || p.width() <= gapNanos) {
+      return 0;
+    }
+    return (int) Math.min(Integer.MAX_VALUE, (p.width() - 1) / gapNanos);
+  }
+
+  /**
+   * Where a first fault strikes and the span it stands for: the event's point (whose span, with
+   * gap points, starts at the last point inside its gap), or the gap-th point inside the gap,
+   * at t(index-1) + gap*g, standing for the g before it.
+   */
+  public FailurePoint point(Fault f) {
+    FailurePoint p = point(f.point());
+    int n = gaps(f.point());
+    if (f.gap() > n) {
+      throw new IllegalArgumentException("point " + f.point() + "." + f.gap() + ": the gap before"
+          + " event " + f.point() + " of " + variant.name() + "'s failure-free run has "
+          + (n == 0 ? "no points" : "points 1.." + n));
+    }
+    if (n == 0) {
+      return p;
+    }
+    long start = p.previousTime();
+    if (f.gap() == 0) {
+      return new FailurePoint(p.index(), p.time(), start + n * gapNanos, p.label(), p.phase());
+    }
+    long at = start + f.gap() * gapNanos;
+    return new FailurePoint(p.index(), at, at - gapNanos, p.label(), p.phase(), f.gap());
   }
 }

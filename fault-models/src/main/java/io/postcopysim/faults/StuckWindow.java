@@ -2,9 +2,7 @@ package io.postcopysim.faults;
 
 import java.util.Collection;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The width, in virtual time, of the part of a migration in which a single fault leaves the VM
@@ -26,14 +24,15 @@ public final class StuckWindow {
 
   /** Over every timed kind: points where any of them leaves the VM stuck. */
   public static long width(GoldenRun golden, Collection<CaseResult> singles) {
-    Set<Long> stuck = new TreeSet<>();
+    Map<Long, FailurePoint> stuck = new TreeMap<>(); // by time: one span per point
     for (CaseResult r : singles) {
       if (r.id().faults().size() == 1 && r.outcome() == Outcome.STUCK_PAUSED
           && timed(r.id().first().kind())) {
-        stuck.add(r.point());
+        FailurePoint p = golden.point(r.id().first());
+        stuck.put(p.time(), p);
       }
     }
-    return stuck.stream().mapToLong(p -> golden.point(p).width()).sum();
+    return stuck.values().stream().mapToLong(FailurePoint::width).sum();
   }
 
   /** Per fault kind, in kind order. */
@@ -42,7 +41,8 @@ public final class StuckWindow {
     for (CaseResult r : singles) {
       if (r.id().faults().size() == 1) {
         FaultKind k = r.id().first().kind();
-        long w = r.outcome() == Outcome.STUCK_PAUSED ? golden.point(r.point()).width() : 0;
+        long w = r.outcome() == Outcome.STUCK_PAUSED ? golden.point(r.id().first()).width()
+            : 0;
         widths.merge(k, w, Long::sum);
       }
     }

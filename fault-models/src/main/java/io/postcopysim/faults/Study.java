@@ -14,6 +14,8 @@ import java.util.Set;
  *
  * @param phases the source statuses at which faults strike; empty for every point
  * @param partitionHealNanos partitions heal after this, or {@link io.postcopysim.core.kernel.Time#NEVER}
+ * @param gapNanos with a positive value, a quiet gap between two events longer than this gets
+ *     a failure point every {@code gapNanos} inside it ({@code faults.gap-points}); 0 for none
  */
 public record Study(
     long seed,
@@ -24,7 +26,16 @@ public record Study(
     List<FaultKind> kinds,
     Set<MigrationStatus> phases,
     int maxFaults,
-    long partitionHealNanos) {
+    long partitionHealNanos,
+    long gapNanos) {
+
+  /** Without points inside gaps: a point per event. */
+  public Study(long seed, long horizonNanos, MigrationParams params, TcpParams tcp,
+      List<Variant> variants, List<FaultKind> kinds, Set<MigrationStatus> phases, int maxFaults,
+      long partitionHealNanos) {
+    this(seed, horizonNanos, params, tcp, variants, kinds, phases, maxFaults, partitionHealNanos,
+        0);
+  }
 
   /**
    * The most events one run may process (prefix included), whatever the horizon: a run that has
@@ -41,6 +52,12 @@ public record Study(
     }
     if (maxFaults < 1 || maxFaults > 2) {
       throw new IllegalArgumentException("max-faults is 1 or 2");
+    }
+    if (gapNanos < 0) {
+      throw new IllegalArgumentException("gap points need a positive spacing (0 = off)");
+    }
+    if (gapNanos > 0 && maxFaults == 2) {
+      throw new IllegalArgumentException("points inside gaps are for single faults only");
     }
     if (horizonNanos <= 0) {
       throw new IllegalArgumentException("horizon must be positive");

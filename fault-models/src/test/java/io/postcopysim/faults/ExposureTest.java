@@ -38,8 +38,9 @@ class ExposureTest {
     // LEGACY, 1 GiB, postcopy at 500 ms: the source is blocked writing its last precopy chunk
     // when postcopy should start; the first stuck point (the write's completion, which runs
     // postcopy_start) is charged the whole wait before it, although a fault early in that wait
-    // would be noticed in precopy. Exposure is exact only with points inside long gaps
-    // (not built yet); this pins the size of the over-count so it cannot grow unnoticed.
+    // would be noticed in precopy. Without points inside gaps (faults.gap-points: 0, the
+    // default) this pins the size of the over-count so it cannot grow unnoticed;
+    // GapPointsTest shows the points inside the gap splitting it.
     Study s = new Study(42, Time.HOUR, MigrationParams.defaults().toBuilder()
         .ramBytes(1L << 30).workingSetBytes(256L << 20).precopyNanos(Time.millis(500)).build(),
         TcpParams.defaults().withLatency(Time.millis(1)), List.of(new Variants.Legacy()),

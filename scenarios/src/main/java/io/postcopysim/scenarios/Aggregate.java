@@ -37,7 +37,7 @@ public final class Aggregate {
       StuckWindow.byKind(g, cases).forEach((k, ns) -> byKind.put(k.name(), ns));
       variants.add(new Results.VariantResults(g.variant().name(), GoldenSummary.of(g),
           StuckWindow.width(g, cases), byKind, cases, pointTimes(g),
-          Exposure.of(g, scenario.study(), cases)));
+          Exposure.of(g, scenario.study(), cases), g.gapNanos()));
     }
     return new Results(Results.TOOL, Results.VERSION, ModelFingerprint.value(),
         scenario.resolved(), shard, variants);

@@ -134,7 +134,9 @@ public final class Merge {
       for (CasesCsv.Row r : rows) {
         CaseResult c = r.result();
         if (c.point() < 0 || c.point() >= g.points().size()
-            || CasesCsv.nanos(CasesCsv.millis(g.point(c.point()).time())) != r.pointTimeNanos()
+            || c.id().first().gap() > g.gaps(c.point())
+            || CasesCsv.nanos(CasesCsv.millis(g.point(c.id().first()).time()))
+                != r.pointTimeNanos()
             || !g.point(c.point()).label().equals(c.pointLabel())) {
           throw new ScenarioException(csv, 0, 0, "", "case " + c.id() + " is not at a point of"
               + " " + name + "'s failure-free run (its time or label differs)");

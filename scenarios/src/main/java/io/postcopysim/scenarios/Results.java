@@ -21,15 +21,20 @@ public record Results(String tool, String version, String model, Map<String, Obj
   /**
    * One variant: its failure-free run, its cases in canonical order, the stuck window's width
    * over the failure points this result covers, and the virtual time of every event of the
-   * failure-free run (a case's point time is {@code pointTimes[point]}).
+   * failure-free run (a case's point time is {@code pointTimes[point]}, or, for a point inside
+   * a gap, {@code gap * gapNanos} after the event before).
    */
   public record VariantResults(String variant, GoldenSummary golden, long stuckNanos,
       Map<String, Long> stuckByKindNanos, List<CaseResult> cases, long[] pointTimes,
-      io.postcopysim.faults.Exposure exposure) {
+      io.postcopysim.faults.Exposure exposure, long gapNanos) {
 
-    /** Virtual time of the event before which a case's first fault struck. */
+    /** Virtual time at which a case's first fault struck. */
     public long pointTime(CaseResult c) {
-      return pointTimes[(int) c.point()];
+      int gap = c.id().first().gap();
+      if (gap == 0) {
+        return pointTimes[(int) c.point()];
+      }
+      return (c.point() == 0 ? 0 : pointTimes[(int) c.point() - 1]) + gap * gapNanos;
     }
   }
 

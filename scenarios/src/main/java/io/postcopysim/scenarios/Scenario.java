@@ -22,6 +22,10 @@ public record Scenario(String name, String source, Study study) {
 
   public Scenario withOverrides(List<Variant> variants, List<FaultKind> kinds, Integer maxFaults) {
     Study s = study;
+    if (maxFaults != null && maxFaults == 2 && s.gapNanos() != 0) {
+      throw new io.postcopysim.core.kernel.UnrunnableScenario("scenario " + name + ": points"
+          + " inside gaps (faults.gap-points) are for single faults, not --max-faults 2");
+    }
     for (Variant v : variants == null ? List.<Variant>of() : variants) {
       String why = s.params().qemuVersion().refuses(v);
       if (why != null) {
@@ -30,7 +34,15 @@ public record Scenario(String name, String source, Study study) {
     }
     return new Scenario(name, source, new Study(s.seed(), s.horizonNanos(), s.params(), s.tcp(),
         variants == null ? s.variants() : variants, kinds == null ? s.kinds() : kinds,
-        s.phases(), maxFaults == null ? s.maxFaults() : maxFaults, s.partitionHealNanos()));
+        s.phases(), maxFaults == null ? s.maxFaults() : maxFaults, s.partitionHealNanos(),
+        s.gapNanos()));
+  }
+
+  /** The same scenario with points every {@code gapNanos} inside quiet gaps (0: none). */
+  public Scenario withGapPoints(long gapNanos) {
+    Study s = study;
+    return new Scenario(name, source, new Study(s.seed(), s.horizonNanos(), s.params(), s.tcp(),
+        s.variants(), s.kinds(), s.phases(), s.maxFaults(), s.partitionHealNanos(), gapNanos));
   }
 
   /**
@@ -112,6 +124,7 @@ public record Scenario(String name, String source, Study study) {
     faults.put("points", phases.isEmpty() ? "all" : List.copyOf(phases));
     faults.put("max-faults", s.maxFaults());
     faults.put("partition-heal", Units.formatDuration(s.partitionHealNanos()));
+    faults.put("gap-points", Units.formatDuration(s.gapNanos()));
     out.put("faults", faults);
     return out;
   }

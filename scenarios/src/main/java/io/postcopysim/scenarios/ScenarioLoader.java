@@ -174,6 +174,7 @@ public final class ScenarioLoader {
     Set<MigrationStatus> phases = phases(faults);
     int maxFaults = (int) faults.integer("max-faults", 1, 1, 2);
     long heal = faults.durationOrNever("partition-heal", Time.NEVER);
+    long gaps = gapPoints(faults, maxFaults);
     faults.done();
     top.done();
 
@@ -184,7 +185,7 @@ public final class ScenarioLoader {
       throw new ScenarioException(file, root.line(), root.column(), "vm", e.getMessage());
     }
     Study study = new Study(seed, horizon, params, tcpParams, variants, kinds, phases, maxFaults,
-        heal);
+        heal, gaps);
     Scenario scenario = new Scenario(name, file, study);
     checkHorizon(top, root, file, scenario);
     return scenario;
@@ -217,6 +218,23 @@ public final class ScenarioLoader {
     if (chunk < page) {
       throw vm.error(vm.raw("stream-chunk"), "stream-chunk", "must hold at least one page");
     }
+  }
+
+  /** The closest spacing of points inside gaps: finer would multiply cases, not insight. */
+  static final long MIN_GAP_POINTS = Time.micros(100);
+
+  /** {@code faults.gap-points}: a point every this much inside a longer quiet gap; 0 = none. */
+  private static long gapPoints(Section faults, int maxFaults) {
+    long gap = faults.duration("gap-points", 0, false);
+    if (gap != 0 && gap < MIN_GAP_POINTS) {
+      throw faults.error(faults.raw("gap-points"), "gap-points", "must be 0 (off) or at least "
+          + Units.formatDuration(MIN_GAP_POINTS));
+    }
+    if (gap != 0 && maxFaults == 2) {
+      throw faults.error(faults.raw("gap-points"), "gap-points", "points inside gaps are for"
+          + " single faults: set max-faults: 1, or gap-points: 0");
+    }
+    return gap;
   }
 
   private static Set<MigrationStatus> phases(Section faults) {

@@ -50,6 +50,43 @@ class BatchRunnerTest {
     }
   }
 
+  /** {@link #small()} with a failure point every 5 ms inside longer quiet gaps. */
+  static Scenario gapped() {
+    return ScenarioLoader.parse("""
+        name: gapped
+        vm: {ram: 512MiB, working-set: 64MiB, stream-chunk: 32MiB, device-load-time: 300ms}
+        migration:
+          variants: [LEGACY, PING3]
+          precopy-time: 100ms
+        faults:
+          kinds: [DEST_CRASH, PARTITION_TO_SOURCE, DEST_LOAD_ERROR]
+          gap-points: 5ms
+        """, "gapped.yaml");
+  }
+
+  @Test
+  void withGapPointsForkingGivesWhatReplayingGivesAndShardsMergeToIt(@TempDir Path tmp)
+      throws Exception {
+    Scenario s = gapped();
+    Results naive = BatchRunner.run(s, new BatchRunner.Options(2, null, null, null, false));
+    Results fork = BatchRunner.run(s, new BatchRunner.Options(2, null, null, null, true));
+    assertThat(ResultsFiles.csv(fork)).isEqualTo(ResultsFiles.csv(naive));
+    assertThat(ResultsFiles.jsonText(fork)).isEqualTo(ResultsFiles.jsonText(naive));
+    assertThat(fork.variants().get(0).cases()).anyMatch(c -> c.id().first().gap() > 0);
+    Results plain = BatchRunner.run(s.withGapPoints(0), new BatchRunner.Options(2, null, null,
+        null, true));
+    assertThat(fork.caseCount()).isGreaterThan(plain.caseCount());
+    List<Path> dirs = new ArrayList<>();
+    for (int i = 1; i <= 2; i++) {
+      Path d = tmp.resolve("part" + i);
+      ResultsFiles.write(d, run(s, 2, new Shard(i, 2), null));
+      dirs.add(d);
+    }
+    Results merged = Merge.merge(dirs);
+    assertThat(ResultsFiles.csv(merged)).isEqualTo(ResultsFiles.csv(fork));
+    assertThat(ResultsFiles.jsonText(merged)).isEqualTo(ResultsFiles.jsonText(fork));
+  }
+
   @Test
   void shardsMergeIntoExactlyTheUnshardedResult(@TempDir Path tmp) throws Exception {
     Results full = run(small(), 2, null, null);

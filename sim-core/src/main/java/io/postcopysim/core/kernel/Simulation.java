@@ -32,6 +32,11 @@ public final class Simulation {
   // Interceptions, sorted by event index; few per run (one per injected fault).
   private long[] interceptAt = new long[0];
   private Interceptor[] interceptors = new Interceptor[0];
+  // Interceptions between events (a fault inside a quiet gap): at most a few per run.
+  private long[] betweenIndex = new long[0];
+  private long[] betweenTime = new long[0];
+  private Interceptor[] betweenBy = new Interceptor[0];
+  private int nextBetween;
   private Interceptor observer;
   private long lastObserved = -1;
   private int nextIntercept;
@@ -177,6 +182,58 @@ public final class Simulation {
     interceptors = by;
   }
 
+  /**
+   * Calls {@code interceptor} with the clock at {@code time}, after event {@code eventIndex - 1}
+   * and before anything later than {@code time}: a fault inside the quiet gap before event
+   * {@code eventIndex}, where nothing is scheduled. Whatever the interceptor schedules runs in
+   * (time, insertion) order with the rest, so an event it schedules before event
+   * {@code eventIndex}'s time comes first. It runs only if this world processes exactly
+   * {@code eventIndex} events and then has nothing pending before {@code time} (its return value
+   * is ignored: there is no event to drop). Several interceptions go in the order added; their
+   * times must not decrease.
+   */
+  public void interceptBetween(long eventIndex, long time, Interceptor interceptor) {
+    if (eventIndex < processed || time < now) {
+      throw new IllegalArgumentException("event " + eventIndex + " at " + Time.format(time)
+          + " is in the past (" + processed + " events, " + Time.format(now) + ")");
+    }
+    int n = betweenIndex.length;
+    if (n > nextBetween && (betweenIndex[n - 1] > eventIndex
+        || betweenIndex[n - 1] == eventIndex && betweenTime[n - 1] > time)) {
+      throw new IllegalArgumentException("interceptions between events go in time order");
+    }
+    betweenIndex = Arrays.copyOf(betweenIndex, n + 1);
+    betweenTime = Arrays.copyOf(betweenTime, n + 1);
+    betweenBy = Arrays.copyOf(betweenBy, n + 1);
+    betweenIndex[n] = eventIndex;
+    betweenTime[n] = time;
+    betweenBy[n] = interceptor;
+  }
+
+  /**
+   * Runs the interceptions between events that are due: this world is at their index and
+   * nothing pending comes before their time. One whose index went by unmet is dropped.
+   */
+  private void interceptBetween() {
+    while (nextBetween < betweenIndex.length) {
+      long index = betweenIndex[nextBetween];
+      long time = betweenTime[nextBetween];
+      if (index < processed || index == processed && time < now) {
+        nextBetween++; // its moment passed without it: the run went elsewhere
+        continue;
+      }
+      if (index > processed || queue.peekTime() <= time) {
+        return;
+      }
+      now = time;
+      current.index = processed;
+      current.time = time;
+      current.host = -1;
+      current.label = -1;
+      betweenBy[nextBetween++].beforeEvent(current);
+    }
+  }
+
   /** Makes {@link #run(long)} return after the current event. */
   public void stop() {
     stopRequested = true;
@@ -235,6 +292,9 @@ public final class Simulation {
 
   /** Processes exactly one event; false when none is pending. */
   public boolean step() {
+    if (nextBetween < betweenIndex.length) {
+      interceptBetween();
+    }
     int slot = queue.pop();
     if (slot < 0) {
       return false;

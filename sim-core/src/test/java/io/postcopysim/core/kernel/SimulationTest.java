@@ -31,6 +31,39 @@ class SimulationTest {
   }
 
   @Test
+  void anInterceptionBetweenEventsRunsAtItsTimeAndWhatItSchedulesComesFirst() {
+    Simulation sim = new Simulation(1, TraceMode.FULL);
+    List<String> order = new ArrayList<>();
+    sim.schedule(Time.millis(1), HOST, LABEL, a -> order.add("a@" + sim.now()), 0);
+    sim.schedule(Time.millis(10), HOST, LABEL, b -> order.add("b@" + sim.now()), 0);
+    long[] seen = new long[2];
+    sim.interceptBetween(1, Time.millis(4), e -> {
+      seen[0] = sim.now();
+      seen[1] = e.index();
+      sim.schedule(Time.millis(2), HOST, LABEL, c -> order.add("c@" + sim.now()), 0);
+      return false; // ignored: there is no event to drop
+    });
+    sim.run(Time.SECOND);
+    assertThat(seen).containsExactly(Time.millis(4), 1);
+    assertThat(order).containsExactly("a@" + Time.millis(1), "c@" + Time.millis(6),
+        "b@" + Time.millis(10));
+    assertThat(sim.processed()).isEqualTo(3);
+  }
+
+  @Test
+  void anInterceptionBetweenEventsWhoseMomentWentByDoesNotRun() {
+    Simulation sim = new Simulation(1, TraceMode.HASH_ONLY);
+    sim.schedule(Time.millis(1), HOST, LABEL, a -> { }, 0);
+    sim.schedule(Time.millis(2), HOST, LABEL, a -> { }, 0);
+    boolean[] ran = {false};
+    sim.interceptBetween(1, Time.millis(3), e -> ran[0] = true); // event 1 comes before 3 ms
+    sim.run(Time.SECOND);
+    assertThat(ran[0]).isFalse();
+    assertThatThrownBy(() -> sim.interceptBetween(0, Time.millis(5), e -> true))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void eventsScheduledAtThePresentByAHandlerRunAfterThoseAlreadyWaiting() {
     Simulation sim = new Simulation(1, TraceMode.HASH_ONLY);
     List<String> order = new ArrayList<>();
