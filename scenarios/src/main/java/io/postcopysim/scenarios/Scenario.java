@@ -1,17 +1,10 @@
 package io.postcopysim.scenarios;
 
-import io.postcopysim.core.migration.MigrationParams;
-import io.postcopysim.core.migration.MigrationStatus;
 import io.postcopysim.core.migration.Variant;
-import io.postcopysim.core.net.TcpParams;
 import io.postcopysim.faults.FaultKind;
 import io.postcopysim.faults.Study;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * A loaded, validated scenario: the study it describes plus its name and where it came from.
@@ -58,74 +51,11 @@ public record Scenario(String name, String source, Study study) {
     }
   }
 
-  /** The resolved parameters, in the scenario file's own terms (results.json "scenario"). */
+  /**
+   * The resolved parameters, in the scenario file's own terms (results.json "scenario"): every
+   * key of {@link ScenarioKeys#ALL}, in its order.
+   */
   public Map<String, Object> resolved() {
-    Study s = study;
-    MigrationParams p = s.params();
-    TcpParams t = s.tcp();
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("name", name);
-    out.put("seed", s.seed());
-    out.put("horizon", Units.formatDuration(s.horizonNanos()));
-    Map<String, Object> vm = new LinkedHashMap<>();
-    vm.put("ram", Units.formatSize(p.ramBytes()));
-    vm.put("page-size", Units.formatSize(p.pageBytes()));
-    vm.put("device-state", Units.formatSize(p.deviceStateBytes()));
-    vm.put("device-load-time", Units.formatDuration(p.deviceLoadNanos()));
-    vm.put("device-load-pages", p.deviceLoadPages());
-    vm.put("dirty-rate", Units.formatSize(p.dirtyBytesPerSecond()) + "/s");
-    vm.put("working-set", Units.formatSize(p.workingSetBytes()));
-    vm.put("access-skew", p.accessSkew());
-    vm.put("touch-interval", Units.formatDuration(p.touchIntervalNanos()));
-    vm.put("stream-chunk", Units.formatSize(p.chunkBytes()));
-    out.put("vm", vm);
-    Map<String, Object> net = new LinkedHashMap<>();
-    net.put("bandwidth", Units.formatRate(t.bandwidthBitsPerSecond()));
-    net.put("latency", Units.formatDuration(t.latencyNanos()));
-    net.put("socket-buffer", Units.formatSize(t.socketBufferBytes()));
-    Map<String, Object> tcp = new LinkedHashMap<>();
-    tcp.put("retransmit-give-up", Units.formatDuration(t.retransmitGiveUpNanos()));
-    tcp.put("rto-min", Units.formatDuration(t.rtoMinNanos()));
-    tcp.put("user-timeout", Units.formatDuration(t.userTimeoutNanos()));
-    Map<String, Object> ka = new LinkedHashMap<>();
-    ka.put("enabled", t.keepalive().enabled());
-    ka.put("idle", Units.formatDuration(t.keepalive().idleNanos()));
-    ka.put("interval", Units.formatDuration(t.keepalive().intervalNanos()));
-    ka.put("count", t.keepalive().count());
-    tcp.put("keepalive", ka);
-    net.put("tcp", tcp);
-    out.put("network", net);
-    Map<String, Object> mig = new LinkedHashMap<>();
-    mig.put("variants", s.variants().stream().map(Variant::name).toList());
-    mig.put("precopy-time", Units.formatDuration(p.precopyNanos()));
-    mig.put("downtime-limit", Units.formatDuration(p.downtimeLimitNanos()));
-    mig.put("max-postcopy-bandwidth", p.maxPostcopyBitsPerSecond() == 0 ? "0"
-        : Units.formatRate(p.maxPostcopyBitsPerSecond()));
-    mig.put("max-bandwidth", p.maxBandwidthBitsPerSecond() == 0 ? "0"
-        : Units.formatRate(p.maxBandwidthBitsPerSecond()));
-    mig.put("ping3-timeout", Units.formatDuration(p.ping3TimeoutNanos()));
-    mig.put("disk-locking", p.diskLocking());
-    mig.put("disk-lock-lease", Units.formatDuration(p.diskLockLeaseNanos()));
-    mig.put("dest-autostart", p.destAutostart().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-    mig.put("return-path", p.returnPath());
-    mig.put("postcopy-preempt", p.postcopyPreempt());
-    mig.put("qemu-version", p.qemuVersion().label());
-    Map<String, Object> rec = new LinkedHashMap<>();
-    rec.put("enabled", p.recoveryEnabled());
-    rec.put("after-heal", Units.formatDuration(p.recoveryAfterHealNanos()));
-    mig.put("postcopy-recovery", rec);
-    out.put("migration", mig);
-    Map<String, Object> faults = new LinkedHashMap<>();
-    faults.put("kinds", s.kinds().stream().map(FaultKind::name).toList());
-    Set<String> phases = new TreeSet<>();
-    for (MigrationStatus m : s.phases()) {
-      phases.add(m.name());
-    }
-    faults.put("points", phases.isEmpty() ? "all" : List.copyOf(phases));
-    faults.put("max-faults", s.maxFaults());
-    faults.put("partition-heal", Units.formatDuration(s.partitionHealNanos()));
-    faults.put("gap-points", Units.formatDuration(s.gapNanos()));
-    out.put("faults", faults);
-    return out;
+    return ScenarioKeys.resolved(this);
   }
 }

@@ -19,7 +19,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -32,16 +36,9 @@ import java.util.Set;
  * and key. Finally every variant's failure-free run must finish within the horizon.
  */
 public final class ScenarioLoader {
-  private static final List<String> VARIANTS = Variants.all().stream().map(Variant::name).toList();
-  private static final List<String> KINDS =
-      Arrays.stream(FaultKind.values()).map(FaultKind::name).toList();
   private static final List<String> PHASES = List.of("SETUP", "ACTIVE", "DEVICE",
       "POSTCOPY_DEVICE", "POSTCOPY_SETUP", "POSTCOPY_ACTIVE", "POSTCOPY_PAUSED",
       "POSTCOPY_RECOVER_SETUP", "POSTCOPY_RECOVER", "COMPLETED", "FAILED");
-  private static final List<String> AUTOSTART = List.of("early-cont", "after-device", "off",
-      "libvirt");
-  private static final List<String> QEMU_VERSIONS = java.util.Arrays.stream(QemuVersion.values())
-      .map(QemuVersion::label).toList();
 
   private ScenarioLoader() {}
 
@@ -80,122 +77,170 @@ public final class ScenarioLoader {
     return parse(text, file.toString());
   }
 
+  /** Where the loader hands a key reader the name the file's own name gives. */
+  static final String DEFAULT_NAME = "#default-name";
+
   /** Parses scenario text; {@code file} names it in errors. */
   public static Scenario parse(String text, String file) {
-    MapNode root = YamlTree.parse(text, file);
+    return parse(YamlTree.parse(text, file), file);
+  }
+
+  /** Reads a parsed tree: every key of {@link ScenarioKeys#ALL}, in its order. */
+  static Scenario parse(MapNode root, String file) {
     Section top = new Section(file, "", root);
-    String defaultName = Path.of(file).getFileName().toString().replaceFirst("\\.ya?ml$", "");
-    String name = top.text("name", defaultName);
+    Map<String, Object> v = new HashMap<>();
+    v.put(DEFAULT_NAME, Path.of(file).getFileName().toString().replaceFirst("\\.ya?ml$", ""));
+    Map<String, Section> sections = new LinkedHashMap<>();
+    sections.put("", top);
+    Map<String, Integer> lastKey = new LinkedHashMap<>();
+    List<ScenarioKeys.Key> keys = ScenarioKeys.ALL;
+    for (int i = 0; i < keys.size(); i++) {
+      lastKey.put(keys.get(i).section(), i);
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      ScenarioKeys.Key k = keys.get(i);
+      Section s = section(sections, k.section());
+      v.put(k.path(), k.reader().read(s, k.leaf(), v));
+      if (k.path().equals("name")) {
+        checkName(top, (String) v.get("name"));
+      }
+      closeFinished(sections, lastKey, i, v);
+    }
+    top.done();
+    Study study = study(v, file, root, sections);
+    Scenario scenario = new Scenario((String) v.get("name"), file, study);
+    checkHorizon(top, root, file, scenario);
+    return scenario;
+  }
+
+  /** The section at {@code path}, opening its parents as needed. */
+  private static Section section(Map<String, Section> sections, String path) {
+    Section s = sections.get(path);
+    if (s == null) {
+      int dot = path.lastIndexOf('.');
+      Section parent = section(sections, dot < 0 ? "" : path.substring(0, dot));
+      s = parent.section(path.substring(dot + 1));
+      sections.put(path, s);
+    }
+    return s;
+  }
+
+  /**
+   * Rejects unknown keys of every section whose last key was key {@code i} (innermost first),
+   * after the checks that span its keys: a section's errors come before the next one's.
+   */
+  private static void closeFinished(Map<String, Section> sections, Map<String, Integer> lastKey,
+      int i, Map<String, Object> v) {
+    List<String> closing = new ArrayList<>();
+    for (Map.Entry<String, Section> e : sections.entrySet()) {
+      if (!e.getKey().isEmpty() && lastOf(e.getKey(), lastKey) == i) {
+        closing.add(e.getKey());
+      }
+    }
+    closing.sort(Comparator.comparingInt(String::length).reversed());
+    for (String path : closing) {
+      Section s = sections.get(path);
+      if (path.equals("vm")) {
+        checkVm(s, (long) v.get("vm.ram"), (long) v.get("vm.page-size"),
+            (long) v.get("vm.working-set"), (long) v.get("vm.stream-chunk"));
+      }
+      if (path.equals("migration")) {
+        checkVersion(s, v);
+      }
+      s.done();
+    }
+  }
+
+  /** The last key in a section or any section under it. */
+  private static int lastOf(String section, Map<String, Integer> lastKey) {
+    int last = -1;
+    for (Map.Entry<String, Integer> e : lastKey.entrySet()) {
+      if (e.getKey().equals(section) || e.getKey().startsWith(section + ".")) {
+        last = Math.max(last, e.getValue());
+      }
+    }
+    return last;
+  }
+
+  private static void checkName(Section top, String name) {
     if (!NAME.matcher(name).matches()) {
       Node at = top.raw("name");
       throw top.error(at, "name", "'" + printable(name) + "'" + (at == null ? " (from the file"
           + " name; set name:)" : "") + " is not a usable name: it names the output folder, so"
           + " it is 1 to 64 of A-Z a-z 0-9 . _ - and starts with a letter or digit");
     }
-    long seed = top.integer("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
-    long horizon = top.duration("horizon", Time.HOUR, true);
+  }
 
-    MigrationParams d = MigrationParams.defaults();
-    MigrationParams.Builder p = d.toBuilder();
-    Section vm = top.section("vm");
-    long ram = vm.size("ram", d.ramBytes());
-    long page = vm.size("page-size", d.pageBytes());
-    long workingSet = vm.size("working-set", Math.min(d.workingSetBytes(), ram));
-    long chunk = vm.size("stream-chunk", d.chunkBytes());
-    checkVm(vm, ram, page, workingSet, chunk);
-    p.ramBytes(ram).pageBytes(page).workingSetBytes(workingSet).chunkBytes(chunk)
-        .deviceStateBytes(vm.size("device-state", d.deviceStateBytes()))
-        .deviceLoadNanos(vm.duration("device-load-time", d.deviceLoadNanos(), false))
-        .deviceLoadPages((int) vm.integer("device-load-pages", d.deviceLoadPages(), 0,
-            Math.min(Integer.MAX_VALUE, ram / page)))
-        .dirtyBytesPerSecond(vm.byteRate("dirty-rate", d.dirtyBytesPerSecond()))
-        .accessSkew(vm.real("access-skew", d.accessSkew(), 0, 100))
-        .touchIntervalNanos(positive(vm, "touch-interval",
-            vm.durationOrNever("touch-interval", d.touchIntervalNanos())));
-    vm.done();
+  @SuppressWarnings("unchecked")
+  private static List<Variant> variants(Map<String, Object> v) {
+    return ((List<String>) v.get("migration.variants")).stream()
+        .map(n -> Variants.byName(n).orElseThrow()).toList();
+  }
 
-    TcpParams td = TcpParams.defaults();
-    Section net = top.section("network");
-    long bandwidth = net.rate("bandwidth", td.bandwidthBitsPerSecond(), true);
-    if (bandwidth > Time.MAX_RATE) {
-      throw net.error(net.raw("bandwidth"), "bandwidth", "at most 100Tbit/s");
-    }
-    long latency = net.duration("latency", td.latencyNanos(), false);
-    long buffer = net.size("socket-buffer", td.socketBufferBytes());
-    Section tcp = net.section("tcp");
-    long giveUp = tcp.duration("retransmit-give-up", td.retransmitGiveUpNanos(), true);
-    long rtoMin = tcp.duration("rto-min", td.rtoMinNanos(), true);
-    long userTimeout = tcp.duration("user-timeout", td.userTimeoutNanos(), false);
-    Section ka = tcp.section("keepalive");
-    TcpParams.Keepalive kd = td.keepalive();
-    TcpParams.Keepalive keepalive = new TcpParams.Keepalive(ka.bool("enabled", false),
-        ka.duration("idle", kd.idleNanos(), true), ka.duration("interval", kd.intervalNanos(), true),
-        (int) ka.integer("count", kd.count(), 1, 1000));
-    ka.done();
-    tcp.done();
-    net.done();
-    TcpParams tcpParams = new TcpParams(bandwidth, latency, buffer, giveUp, userTimeout,
-        keepalive, rtoMin, Math.max(rtoMin, td.rtoMaxNanos()));
-
-    Section mig = top.section("migration");
-    List<Variant> variants = mig.choices("variants", List.of("LEGACY", "POSTCOPY_DEVICE",
-        "PING3", "POSTCOPY_SETUP", "BOUNDARY_MOVE"), VARIANTS).stream()
-        .map(v -> Variants.byName(v).orElseThrow()).toList();
-    p.precopyNanos(mig.duration("precopy-time", d.precopyNanos(), false))
-        .downtimeLimitNanos(mig.duration("downtime-limit", d.downtimeLimitNanos(), true))
-        .maxPostcopyBitsPerSecond(mig.rate("max-postcopy-bandwidth", 0, false))
-        .maxBandwidthBitsPerSecond(mig.rate("max-bandwidth", 0, false))
-        .ping3TimeoutNanos(mig.duration("ping3-timeout", d.ping3TimeoutNanos(), true))
-        .diskLocking(mig.bool("disk-locking", d.diskLocking()))
-        .diskLockLeaseNanos(mig.duration("disk-lock-lease", d.diskLockLeaseNanos(), false))
-        .destAutostart(DestAutostart.valueOf(mig.choice("dest-autostart", "early-cont", AUTOSTART)
-            .toUpperCase(Locale.ROOT).replace('-', '_')))
-        .returnPath(mig.bool("return-path", d.returnPath()))
-        .postcopyPreempt(mig.bool("postcopy-preempt", d.postcopyPreempt()));
-    QemuVersion version = QemuVersion.parse(mig.choice("qemu-version", "auto", QEMU_VERSIONS));
-    p.qemuVersion(version);
-    for (Variant v : variants) {
-      String why = version.refuses(v);
+  private static void checkVersion(Section mig, Map<String, Object> v) {
+    QemuVersion version = QemuVersion.parse((String) v.get("migration.qemu-version"));
+    for (Variant variant : variants(v)) {
+      String why = version.refuses(variant);
       if (why != null) {
         Node at = mig.raw("qemu-version") != null ? mig.raw("qemu-version") : mig.raw("variants");
         throw mig.error(at, at == mig.raw("variants") ? "variants" : "qemu-version", why);
       }
     }
-    Section rec = mig.section("postcopy-recovery");
-    p.recoveryEnabled(rec.bool("enabled", d.recoveryEnabled()))
-        .recoveryAfterHealNanos(rec.duration("after-heal", d.recoveryAfterHealNanos(), false));
-    rec.done();
-    mig.done();
+  }
 
-    Section faults = top.section("faults");
-    List<FaultKind> kinds = faults.choices("kinds", List.of("DEST_CRASH", "DEST_HOST_CRASH",
-        "DEST_LOAD_ERROR", "PARTITION", "PARTITION_TO_SOURCE"), KINDS).stream()
-        .map(FaultKind::valueOf).toList();
-    Set<MigrationStatus> phases = phases(faults);
-    int maxFaults = (int) faults.integer("max-faults", 1, 1, 2);
-    long heal = faults.durationOrNever("partition-heal", Time.NEVER);
-    long gaps = gapPoints(faults, maxFaults);
-    faults.done();
-    top.done();
-
+  /** The study the values describe. */
+  @SuppressWarnings("unchecked")
+  private static Study study(Map<String, Object> v, String file, MapNode root,
+      Map<String, Section> sections) {
+    TcpParams td = TcpParams.defaults();
+    long rtoMin = (long) v.get("network.tcp.rto-min");
+    TcpParams.Keepalive keepalive = new TcpParams.Keepalive(
+        (boolean) v.get("network.tcp.keepalive.enabled"),
+        (long) v.get("network.tcp.keepalive.idle"), (long) v.get("network.tcp.keepalive.interval"),
+        (int) (long) v.get("network.tcp.keepalive.count"));
+    TcpParams tcp = new TcpParams((long) v.get("network.bandwidth"),
+        (long) v.get("network.latency"), (long) v.get("network.socket-buffer"),
+        (long) v.get("network.tcp.retransmit-give-up"), (long) v.get("network.tcp.user-timeout"),
+        keepalive, rtoMin, Math.max(rtoMin, td.rtoMaxNanos()));
     MigrationParams params;
     try {
-      params = p.build();
+      params = params(v);
     } catch (IllegalArgumentException e) {
       throw new ScenarioException(file, root.line(), root.column(), "vm", e.getMessage());
     }
-    Study study = new Study(seed, horizon, params, tcpParams, variants, kinds, phases, maxFaults,
-        heal, gaps);
-    Scenario scenario = new Scenario(name, file, study);
-    checkHorizon(top, root, file, scenario);
-    return scenario;
+    List<FaultKind> kinds = ((List<String>) v.get("faults.kinds")).stream()
+        .map(FaultKind::valueOf).toList();
+    return new Study((long) v.get("seed"), (long) v.get("horizon"), params, tcp, variants(v),
+        kinds, (Set<MigrationStatus>) v.get("faults.points"),
+        (int) (long) v.get("faults.max-faults"), (long) v.get("faults.partition-heal"),
+        (long) v.get("faults.gap-points"));
   }
 
-  private static long positive(Section s, String key, long nanos) {
-    if (nanos <= 0) {
-      throw s.error(s.raw(key), key, "must be greater than zero (or never)");
-    }
-    return nanos;
+  private static MigrationParams params(Map<String, Object> v) {
+    return MigrationParams.defaults().toBuilder()
+        .ramBytes((long) v.get("vm.ram")).pageBytes((long) v.get("vm.page-size"))
+        .workingSetBytes((long) v.get("vm.working-set")).chunkBytes((long) v.get("vm.stream-chunk"))
+        .deviceStateBytes((long) v.get("vm.device-state"))
+        .deviceLoadNanos((long) v.get("vm.device-load-time"))
+        .deviceLoadPages((int) (long) v.get("vm.device-load-pages"))
+        .dirtyBytesPerSecond((long) v.get("vm.dirty-rate"))
+        .accessSkew((double) v.get("vm.access-skew"))
+        .touchIntervalNanos((long) v.get("vm.touch-interval"))
+        .precopyNanos((long) v.get("migration.precopy-time"))
+        .downtimeLimitNanos((long) v.get("migration.downtime-limit"))
+        .maxPostcopyBitsPerSecond((long) v.get("migration.max-postcopy-bandwidth"))
+        .maxBandwidthBitsPerSecond((long) v.get("migration.max-bandwidth"))
+        .ping3TimeoutNanos((long) v.get("migration.ping3-timeout"))
+        .diskLocking((boolean) v.get("migration.disk-locking"))
+        .diskLockLeaseNanos((long) v.get("migration.disk-lock-lease"))
+        .destAutostart(DestAutostart.valueOf(((String) v.get("migration.dest-autostart"))
+            .toUpperCase(Locale.ROOT).replace('-', '_')))
+        .returnPath((boolean) v.get("migration.return-path"))
+        .postcopyPreempt((boolean) v.get("migration.postcopy-preempt"))
+        .qemuVersion(QemuVersion.parse((String) v.get("migration.qemu-version")))
+        .recoveryEnabled((boolean) v.get("migration.postcopy-recovery.enabled"))
+        .recoveryAfterHealNanos((long) v.get("migration.postcopy-recovery.after-heal"))
+        .build();
   }
 
   private static void checkVm(Section vm, long ram, long page, long workingSet, long chunk) {
@@ -224,7 +269,7 @@ public final class ScenarioLoader {
   static final long MIN_GAP_POINTS = Time.micros(100);
 
   /** {@code faults.gap-points}: a point every this much inside a longer quiet gap; 0 = none. */
-  private static long gapPoints(Section faults, int maxFaults) {
+  static long gapPoints(Section faults, int maxFaults) {
     long gap = faults.duration("gap-points", 0, false);
     if (gap != 0 && gap < MIN_GAP_POINTS) {
       throw faults.error(faults.raw("gap-points"), "gap-points", "must be 0 (off) or at least "
@@ -237,7 +282,7 @@ public final class ScenarioLoader {
     return gap;
   }
 
-  private static Set<MigrationStatus> phases(Section faults) {
+  static Set<MigrationStatus> phases(Section faults) {
     Node points = faults.raw("points");
     if (points == null || points instanceof Scalar s && "all".equals(s.value())) {
       return Set.of();
