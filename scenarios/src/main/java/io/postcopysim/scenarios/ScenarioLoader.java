@@ -53,6 +53,11 @@ public final class ScenarioLoader {
       java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   public static Scenario load(Path file) {
+    return parse(readText(file), file.toString());
+  }
+
+  /** A scenario (or sweep) file's text: a regular file of at most 1 MiB of UTF-8. */
+  static String readText(Path file) {
     String text;
     try {
       java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file,
@@ -74,7 +79,7 @@ public final class ScenarioLoader {
       throw new ScenarioException(file.toString(), 0, 0, "", "cannot read the file: "
           + e.getClass().getSimpleName() + " " + e.getMessage());
     }
-    return parse(text, file.toString());
+    return text;
   }
 
   /** Where the loader hands a key reader the name the file's own name gives. */
@@ -310,8 +315,9 @@ public final class ScenarioLoader {
       } catch (io.postcopysim.core.kernel.UnrunnableScenario e) {
         // Not settled within the horizon: the horizon (or the parameters) are to blame.
         Node at = top.raw("horizon");
-        throw new ScenarioException(file, at == null ? root.line() : at.line(),
-            at == null ? root.column() : at.column(), "horizon", "the failure-free "
+        throw new ScenarioException(YamlTree.fileOf(at, file),
+            at == null ? root.line() : at.line(), at == null ? root.column() : at.column(),
+            "horizon", "the failure-free "
                 + v.name() + " migration does not finish within the horizon ("
                 + Units.formatDuration(s.study().horizonNanos()) + "): " + e.getMessage());
       }
@@ -320,8 +326,9 @@ public final class ScenarioLoader {
       String none = NoCases.why(s.study(), g);
       if (none != null) {
         Node at = top.section("faults").raw("points");
-        throw new ScenarioException(file, at == null ? root.line() : at.line(),
-            at == null ? root.column() : at.column(), "faults.points", none);
+        throw new ScenarioException(YamlTree.fileOf(at, file),
+            at == null ? root.line() : at.line(), at == null ? root.column() : at.column(),
+            "faults.points", none);
       }
     }
   }

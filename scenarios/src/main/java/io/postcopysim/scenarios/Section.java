@@ -34,7 +34,8 @@ final class Section {
   }
 
   ScenarioException error(Node at, String key, String message) {
-    return new ScenarioException(file, at == null ? node.line() : at.line(),
+    return new ScenarioException(YamlTree.fileOf(at == null ? node : at, file),
+        at == null ? node.line() : at.line(),
         at == null ? node.column() : at.column(), keyPath(key), message);
   }
 

@@ -18,14 +18,24 @@ import java.util.Map;
 final class YamlTree {
   private YamlTree() {}
 
-  /** A value with its position; maps keep their keys' positions and order. */
+  /**
+   * A value with its position; maps keep their keys' positions and order. {@code origin} is
+   * the file a node came from when it is not the document's own (a sweep's value placed into
+   * its base scenario), or null.
+   */
   sealed interface Node permits Scalar, MapNode, ListNode {
     int line();
 
     int column();
+
+    String origin();
   }
 
-  record Scalar(Object value, int line, int column) implements Node {
+  record Scalar(Object value, int line, int column, String origin) implements Node {
+    Scalar(Object value, int line, int column) {
+      this(value, line, column, null);
+    }
+
     String text() {
       return value == null ? "null" : value.toString();
     }
@@ -33,9 +43,62 @@ final class YamlTree {
 
   record Entry(String key, int line, int column, Node value) {}
 
-  record MapNode(Map<String, Entry> entries, int line, int column) implements Node {}
+  record MapNode(Map<String, Entry> entries, int line, int column, String origin)
+      implements Node {
+    MapNode(Map<String, Entry> entries, int line, int column) {
+      this(entries, line, column, null);
+    }
+  }
 
-  record ListNode(List<Node> items, int line, int column) implements Node {}
+  record ListNode(List<Node> items, int line, int column, String origin) implements Node {
+    ListNode(List<Node> items, int line, int column) {
+      this(items, line, column, null);
+    }
+  }
+
+  /** The file a node came from: its origin, or {@code file} (the document's). */
+  static String fileOf(Node at, String file) {
+    return at != null && at.origin() != null ? at.origin() : file;
+  }
+
+  /** A copy of {@code n} that says it came from {@code origin}, all the way down. */
+  static Node rehome(Node n, String origin) {
+    if (n instanceof Scalar s) {
+      return new Scalar(s.value(), s.line(), s.column(), origin);
+    }
+    if (n instanceof ListNode l) {
+      return new ListNode(l.items().stream().map(i -> rehome(i, origin)).toList(), l.line(),
+          l.column(), origin);
+    }
+    MapNode m = (MapNode) n;
+    Map<String, Entry> entries = new LinkedHashMap<>();
+    m.entries().forEach((k, e) -> entries.put(k, new Entry(k, e.line(), e.column(),
+        rehome(e.value(), origin))));
+    return new MapNode(entries, m.line(), m.column(), origin);
+  }
+
+  /**
+   * {@code root} with the value at a dotted {@code path} replaced by {@code value} (positioned
+   * in its own file), creating the sections on the way; {@code root} itself is not changed.
+   */
+  static MapNode with(MapNode root, String path, Node value) {
+    int dot = path.indexOf('.');
+    String key = dot < 0 ? path : path.substring(0, dot);
+    Map<String, Entry> entries = new LinkedHashMap<>(root.entries());
+    Node replaced;
+    if (dot < 0) {
+      replaced = value;
+    } else {
+      Entry old = root.entries().get(key);
+      MapNode inner = old != null && old.value() instanceof MapNode m ? m
+          : new MapNode(Map.of(), value.line(), value.column(), value.origin());
+      replaced = with(inner, path.substring(dot + 1), value);
+    }
+    Entry old = root.entries().get(key);
+    entries.put(key, old != null ? new Entry(key, old.line(), old.column(), replaced)
+        : new Entry(key, value.line(), value.column(), replaced));
+    return new MapNode(entries, root.line(), root.column(), root.origin());
+  }
 
   static MapNode parse(String text, String file) {
     if (text.isBlank()) {
