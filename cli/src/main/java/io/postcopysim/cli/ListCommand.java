@@ -25,6 +25,10 @@ final class ListCommand implements Callable<Integer> {
     for (String n : Catalog.names()) {
       out.printf("  %-20s %s%n", n, Catalog.summary(n));
     }
+    out.println("sweeps (built-in; run with ./pcsim sweep NAME):");
+    for (String n : io.postcopysim.scenarios.Sweep.names()) {
+      out.printf("  %-20s %s%n", n, io.postcopysim.scenarios.Sweep.summary(n));
+    }
     out.println("variants (migration.variants, --variants):");
     for (Variant v : Variants.all()) {
       out.printf("  %-20s %s%n", v.name(), Glossary.variant(v.name()));

@@ -1,6 +1,9 @@
 package io.postcopysim.cli;
 
 import io.postcopysim.reports.HtmlReport;
+import io.postcopysim.reports.SweepReport;
+import io.postcopysim.scenarios.SweepResults;
+import io.postcopysim.scenarios.SweepRunner;
 import io.postcopysim.scenarios.FolderLock;
 import io.postcopysim.scenarios.Merge;
 import io.postcopysim.scenarios.Results;
@@ -18,7 +21,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code pcsim merge}: shard outputs into the result of one unsharded run. */
 @Command(name = "merge", mixinStandardHelpOptions = true,
-    description = "Merge the outputs of --shard runs into one result.")
+    description = "Merge the outputs of --shard runs (of run or of sweep) into one result.")
 final class MergeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -35,6 +38,14 @@ final class MergeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path outDir = new Flags(spec.commandLine()).outDir("--out", out);
     try (FolderLock lock = FolderLock.acquire(outDir)) {
+      if (java.nio.file.Files.exists(dirs.get(0).resolve(SweepResults.JSON))) {
+        SweepResults s = SweepRunner.merge(dirs);
+        s.write(outDir, SweepReport.render(s));
+        spec.commandLine().getOut().printf("merged %d sweep shards: %d rows -> %s%n",
+            dirs.size(), s.rows().size(), Terminal.safe(outDir.toString()));
+        spec.commandLine().getOut().flush();
+        return Pcsim.EXIT_OK;
+      }
       Results r = Merge.merge(dirs);
       // The scenario of a merge is results.json's own (it may have come from a file the
       // reader does not have, or a built-in of the same name with other parameters).
