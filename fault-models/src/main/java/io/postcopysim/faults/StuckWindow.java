@@ -24,15 +24,17 @@ public final class StuckWindow {
 
   /** Over every timed kind: points where any of them leaves the VM stuck. */
   public static long width(GoldenRun golden, Collection<CaseResult> singles) {
-    Map<Long, FailurePoint> stuck = new TreeMap<>(); // by time: one span per point
+    Map<Long, Map<Integer, Long>> stuck = new TreeMap<>(); // event, gap point: one span each
     for (CaseResult r : singles) {
       if (r.id().faults().size() == 1 && r.outcome() == Outcome.STUCK_PAUSED
           && timed(r.id().first().kind())) {
-        FailurePoint p = golden.point(r.id().first());
-        stuck.put(p.time(), p);
+        Fault f = r.id().first();
+        stuck.computeIfAbsent(f.point(), k -> new TreeMap<>())
+            .put(f.gap(), golden.point(f).width());
       }
     }
-    return stuck.values().stream().mapToLong(FailurePoint::width).sum();
+    return stuck.values().stream().flatMap(m -> m.values().stream())
+        .mapToLong(Long::longValue).sum();
   }
 
   /** Per fault kind, in kind order. */

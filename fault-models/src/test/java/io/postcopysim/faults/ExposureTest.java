@@ -28,6 +28,12 @@ class ExposureTest {
         assertThat(k.getValue().get(Outcome.STUCK_PAUSED)).as(variant + " " + k.getKey())
             .isEqualTo(stuck.get(k.getKey()));
       }
+      long window = StuckWindow.width(e.golden, e.results);
+      stuck.forEach((kind, ns) -> {
+        if (StuckWindow.timed(kind)) {
+          assertThat(window).as(variant + " union >= " + kind).isGreaterThanOrEqualTo(ns);
+        }
+      });
       double p = x.probability().values().stream().mapToDouble(Double::doubleValue).sum();
       assertThat(p).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
     }
