@@ -19,9 +19,11 @@ public record CaseId(String variant, List<Fault> faults) implements Comparable<C
     if (faults.size() == 2) {
       Fault a = faults.get(0);
       Fault b = faults.get(1);
-      if (b.point() < a.point() || b.point() == a.point() && b.kind().ordinal() <= a.kind().ordinal()
-          || b.gap() != 0) {
+      if (b.point() < a.point() || b.point() == a.point() && b.kind().ordinal() <= a.kind().ordinal()) {
         throw new IllegalArgumentException("the second fault must come after the first: " + b);
+      }
+      if (a.gap() != 0 || b.gap() != 0) {
+        throw new IllegalArgumentException("points inside gaps are for single faults: " + b);
       }
     }
   }
