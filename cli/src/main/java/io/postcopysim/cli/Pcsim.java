@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
     versionProvider = Pcsim.Version.class,
     description = "Deterministic simulator of QEMU postcopy live migration under failures.",
     subcommands = {RunCommand.class, ReplayCommand.class, ValidateCommand.class,
-        ListCommand.class, MergeCommand.class, SweepCommand.class, GroundTruthCommand.class,
+        ListCommand.class, MergeCommand.class, SweepCommand.class, SummaryCommand.class, GroundTruthCommand.class,
         CommandLine.HelpCommand.class})
 public final class Pcsim implements Callable<Integer> {
   public static final int EXIT_OK = 0;
