@@ -58,10 +58,12 @@ final class Charts {
    * width (events at one instant) is drawn a hair wide so it can be seen.
    *
    * @param times the virtual time of each event of the failure-free run
+   * @param gapNanos the spacing of points inside quiet gaps, 0 for none: such a point's cell
+   *     spans the gapNanos before it, and its event's cell only the rest of the gap
    * @param fromPoint first point shown; {@code toPoint} the last
    */
   static String outcomeStrip(String id, List<String> kinds, List<CaseResult> singles,
-      long[] times, long fromPoint, long toPoint) {
+      long[] times, long gapNanos, long fromPoint, long toPoint) {
     double from = ms(start(times, fromPoint));
     double to = Math.max(ms(times[(int) toPoint]), from + 1e-3);
     double hair = (to - from) / 1000;
@@ -77,11 +79,12 @@ final class Charts {
         CaseResult first = cells.get(i);
         int j = i;
         while (j + 1 < cells.size() && cells.get(j + 1).outcome() == first.outcome()
-            && cells.get(j + 1).point() == cells.get(j).point() + 1) {
+            && span(times, cells.get(j + 1), gapNanos)[0]
+                == span(times, cells.get(j), gapNanos)[1]) {
           j++;
         }
-        double x0 = ms(start(times, first.point()));
-        double x1 = Math.max(ms(times[(int) cells.get(j).point()]), x0 + hair);
+        double x0 = ms(span(times, first, gapNanos)[0]);
+        double x1 = Math.max(ms(span(times, cells.get(j), gapNanos)[1]), x0 + hair);
         series.get(first.outcome()).add((x0 + x1) / 2, x0, x1, row, row - 0.45, row + 0.45);
         i = j + 1;
       }
@@ -123,6 +126,24 @@ final class Charts {
     JFreeChart chart = new JFreeChart(null, FONT, plot, false);
     chart.setBackgroundPaint(Color.WHITE);
     return svg(chart, 1000, 60 + 26 * kinds.size(), id);
+  }
+
+  /**
+   * The span a case's point stands for: (t(k-1), t(k)] without gap points; with them, the g
+   * before the j-th point inside the gap, or the rest of the gap for the event's own point
+   * (as GoldenRun.point(Fault) computes it).
+   */
+  static long[] span(long[] times, CaseResult c, long gapNanos) {
+    long from = start(times, c.point());
+    long to = times[(int) c.point()];
+    int gap = c.id().first().gap();
+    if (gapNanos <= 0 || to - from <= gapNanos) {
+      return new long[] {from, to};
+    }
+    if (gap > 0) {
+      return new long[] {from + (gap - 1) * gapNanos, from + gap * gapNanos};
+    }
+    return new long[] {from + (to - from - 1) / gapNanos * gapNanos, to};
   }
 
   /** Where the span of point k starts: the time of event k-1 (0 for the first). */

@@ -152,7 +152,7 @@ public final class HtmlReport {
       b.append("<figure class=\"strip\"><figcaption>").append(esc(v.variant()))
           .append("</figcaption>")
           .append(Charts.outcomeStrip("strip-" + v.variant(), kinds, singles, v.pointTimes(),
-              0, points));
+              v.gapNanos(), 0, points));
       // The switchover is a handful of events: a second strip zooms in on it.
       long from = singles.stream().filter(x -> x.phase() != MigrationStatus.ACTIVE
           && x.phase() != MigrationStatus.SETUP).mapToLong(CaseResult::point).min().orElse(-1);
@@ -165,7 +165,7 @@ public final class HtmlReport {
         b.append("<figcaption>").append(esc(v.variant())).append(", the switchover (points ")
             .append(Math.max(0, from - 5)).append(" to ").append(to).append(")</figcaption>")
             .append(Charts.outcomeStrip("zoom-" + v.variant(), kinds, singles, v.pointTimes(),
-                Math.max(0, from - 5), to));
+                v.gapNanos(), Math.max(0, from - 5), to));
       }
       b.append("</figure>\n");
     }
