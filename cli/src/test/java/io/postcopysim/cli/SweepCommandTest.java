@@ -59,11 +59,21 @@ class SweepCommandTest {
     Cli run = Cli.run("run", scenario.toString(), "--out", tmp.resolve("r").toString());
     assertThat(run.code()).as(run.err()).isZero();
     assertThat(run.out()).contains("results hash " + cell3.resultsHash());
+    // the cell's scenario as sweep.json (and sweep.html) give it reruns to the same hash
+    com.fasterxml.jackson.databind.JsonNode cells = new com.fasterxml.jackson.databind
+        .ObjectMapper().readTree(tmp.resolve("o/sweep.json").toFile()).get("scenarios");
+    assertThat(cells).hasSize(6);
+    Path saved = tmp.resolve("saved.yaml");
+    Files.writeString(saved, cells.get(3).toString());
+    Cli again = Cli.run("run", saved.toString(), "--out", tmp.resolve("r2").toString());
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.out()).contains("results hash " + cell3.resultsHash());
     // rows of one cell differ per variant but share the cell's hash; cells differ
     assertThat(rows.stream().map(SweepResults.Row::resultsHash).distinct()).hasSize(6);
     assertThat(Files.readString(tmp.resolve("o/sweep.html"))).contains("<svg")
         .contains("STUCK_PAUSED: exposure against network.latency")
-        .contains("vm.device-load-time = 300ms").doesNotContain("<script");
+        .contains("vm.device-load-time = 300ms").contains("<details id=\"cell-3\">")
+        .contains("<a href=\"#cell-3\">3</a>").doesNotContain("<script");
   }
 
   @Test

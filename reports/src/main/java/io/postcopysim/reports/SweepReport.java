@@ -135,7 +135,8 @@ public final class SweepReport {
     }
     b.append("<th>results hash</th></tr></thead><tbody>\n");
     for (SweepResults.Row r : s.rows()) {
-      b.append("<tr><td>").append(r.cell()).append("</td>");
+      b.append("<tr><td>").append(s.scenarios().isEmpty() ? String.valueOf(r.cell())
+          : "<a href=\"#cell-" + r.cell() + "\">" + r.cell() + "</a>").append("</td>");
       r.values().forEach(v -> b.append("<td class=\"key\">").append(HtmlReport.esc(v))
           .append("</td>"));
       b.append("<td class=\"key\">").append(HtmlReport.esc(r.variant())).append("</td><td>")
@@ -147,6 +148,41 @@ public final class SweepReport {
       b.append("<td><code>").append(r.resultsHash()).append("</code></td></tr>\n");
     }
     b.append("</tbody></table>\n");
+    rerun(b, s);
+  }
+
+  /** Each cell's scenario, ready to save and run: {@code pcsim run} gives the cell's hash. */
+  private static void rerun(StringBuilder b, SweepResults s) {
+    if (s.scenarios().isEmpty()) {
+      return;
+    }
+    b.append("<h2>Rerun a cell</h2>\n<p>Save a cell's scenario (JSON is YAML) as"
+        + " <code>cell.yaml</code> and run <code>./pcsim run cell.yaml</code>: the same cases,"
+        + " with case files and a report, and the cell's results hash.</p>\n");
+    com.fasterxml.jackson.databind.ObjectWriter w = new com.fasterxml.jackson.databind
+        .ObjectMapper().writerWithDefaultPrettyPrinter();
+    for (int c = 0; c < s.scenarios().size(); c++) {
+      String text;
+      try {
+        text = w.writeValueAsString(s.scenarios().get(c));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+      int cell = c;
+      String values = s.rows().stream().filter(r -> r.cell() == cell).findFirst()
+          .map(r -> full(s.paths(), r.values())).orElse("");
+      b.append("<details id=\"cell-").append(c).append("\"><summary>cell ").append(c)
+          .append(": ").append(HtmlReport.esc(values)).append("</summary><pre>")
+          .append(HtmlReport.esc(text)).append("</pre></details>\n");
+    }
+  }
+
+  private static String full(List<String> paths, List<String> values) {
+    List<String> parts = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      parts.add(paths.get(i) + " = " + values.get(i));
+    }
+    return String.join(", ", parts);
   }
 
   private static String fmt(double ms) {

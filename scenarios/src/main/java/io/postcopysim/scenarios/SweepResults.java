@@ -22,9 +22,11 @@ import java.util.Map;
  *
  * @param shard "I/N", or null for every cell
  * @param fingerprint {@link Sweep#fingerprint()}: shards of one sweep share it
+ * @param scenarios every cell's resolved scenario (results.json's "scenario" block, itself a
+ *     scenario file: save one and {@code pcsim run} it to rerun that cell), all cells in shards too
  */
 public record SweepResults(String name, String model, String fingerprint, List<String> paths,
-    int cellCount, String shard, List<Row> rows) {
+    int cellCount, String shard, List<Row> rows, List<Map<String, Object>> scenarios) {
   public static final String CSV = "sweep.csv";
   public static final String JSON = "sweep.json";
   public static final String HTML = "sweep.html";
@@ -33,6 +35,7 @@ public record SweepResults(String name, String model, String fingerprint, List<S
   public SweepResults {
     paths = List.copyOf(paths);
     rows = List.copyOf(rows);
+    scenarios = List.copyOf(scenarios);
   }
 
   /** One row of sweep.csv; times in ms as written (microsecond resolution). */
@@ -118,6 +121,7 @@ public record SweepResults(String name, String model, String fingerprint, List<S
     if (shard != null) {
       m.put("shard", shard);
     }
+    m.put("scenarios", scenarios);
     try {
       return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(m) + "\n";
     } catch (IOException e) {
@@ -128,7 +132,7 @@ public record SweepResults(String name, String model, String fingerprint, List<S
   /** The same results as read back from their csv: what a merge sees. */
   public SweepResults reread() {
     return new SweepResults(name, model, fingerprint, paths, cellCount, shard,
-        parseRows(csv(), paths.size(), CSV));
+        parseRows(csv(), paths.size(), CSV), scenarios);
   }
 
   /** Reads a sweep folder's sweep.json and sweep.csv (after checking its manifest). */
@@ -145,7 +149,16 @@ public record SweepResults(String name, String model, String fingerprint, List<S
     return new SweepResults(j.get("sweep").asText(), j.get("model").asText(),
         j.get("fingerprint").asText(), paths, j.get("cells").asInt(),
         j.has("shard") ? j.get("shard").asText() : null,
-        parseRows(csv, paths.size(), dir.resolve(CSV).toString()));
+        parseRows(csv, paths.size(), dir.resolve(CSV).toString()), scenarios(j));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> scenarios(JsonNode j) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    if (j.has("scenarios")) {
+      j.get("scenarios").forEach(n -> out.add(MAPPER.convertValue(n, LinkedHashMap.class)));
+    }
+    return out;
   }
 
   static List<Row> parseRows(String csv, int axes, String file) {

@@ -67,7 +67,8 @@ public final class SweepRunner {
     }
     return new SweepResults(sweep.name(), ModelFingerprint.value(), sweep.fingerprint(),
         sweep.axes().stream().map(Sweep.Axis::path).toList(), sweep.cells().size(),
-        shard == null ? null : shard.toString(), rows).reread();
+        shard == null ? null : shard.toString(), rows,
+        sweep.cells().stream().map(c -> c.scenario().resolved()).toList()).reread();
   }
 
   /** Finished cells of an earlier run of the same sweep, shard and build; complete blocks only. */
@@ -159,7 +160,7 @@ public final class SweepRunner {
     List<SweepResults.Row> rows = new ArrayList<>();
     byCell.values().forEach(rows::addAll);
     return new SweepResults(first.name(), first.model(), first.fingerprint(), first.paths(),
-        first.cellCount(), null, rows);
+        first.cellCount(), null, rows, first.scenarios());
   }
 
   /** A shard holds rows of exactly its cells, each with the same number of variants. */
