@@ -59,7 +59,7 @@ public final class GroundTruth {
   public record Row(String experiment, String version, String fault, Outcome qemu,
       Outcome model, String qemuFinal, String modelFinal, String qemuTimeline,
       String modelTimeline, long qemuDetection, long modelDetection, long toleranceMs,
-      String modelCase, Agree agree, String mismatch, String labError) {
+      String modelCase, Agree agree, String mismatch, String labError, String known) {
     public boolean agrees() {
       return agree == Agree.YES;
     }
@@ -132,6 +132,7 @@ public final class GroundTruth {
       }
     }
     writeCsv(out.resolve("agreement.csv"), rows);
+    Files.writeString(out.resolve("agreement.md"), markdown(rows));
     return rows;
   }
 
@@ -168,6 +169,7 @@ public final class GroundTruth {
       throw new IOException("no stored observation under " + out + " for " + versions);
     }
     writeCsv(out.resolve("agreement.csv"), rows);
+    Files.writeString(out.resolve("agreement.md"), markdown(rows));
     return rows;
   }
 
@@ -265,11 +267,17 @@ public final class GroundTruth {
         || detection >= 0 && Math.abs(detection - m.detectionMs()) > tolerance) {
       why.add("detection " + detection + " vs " + m.detectionMs() + " ms (±" + tolerance + ")");
     }
-    Agree agree = why.isEmpty() ? Agree.YES
-        : Known.reason(v.version(), e.name()) != null ? Agree.KNOWN : Agree.NO;
-    return new Row(e.name(), v.version(), e.fault(), qemu, m.outcome(), qemuFinal, m.finals(),
-        timeline, m.timeline(), detection, m.detectionMs(), tolerance, m.caseId(), agree,
-        String.join("; ", why), labError);
+    Row row = new Row(e.name(), v.version(), e.fault(), qemu, m.outcome(), qemuFinal,
+        m.finals(), timeline, m.timeline(), detection, m.detectionMs(), tolerance, m.caseId(),
+        why.isEmpty() ? Agree.YES : Agree.NO, String.join("; ", why), labError, "");
+    if (why.isEmpty()) {
+      return row;
+    }
+    return Known.explain(v, e, row, why).map(ds -> new Row(row.experiment(), row.version(),
+        row.fault(), row.qemu(), row.model(), row.qemuFinal(), row.modelFinal(),
+        row.qemuTimeline(), row.modelTimeline(), row.qemuDetection(), row.modelDetection(),
+        row.toleranceMs(), row.modelCase(), Agree.KNOWN, row.mismatch(), row.labError(),
+        String.join(",", ds.stream().map(Known.Difference::name).toList()))).orElse(row);
   }
 
   /** The model's case: outcome, "src S/R, dst S/R", timeline from the fault, detection (ms). */
@@ -416,6 +424,40 @@ public final class GroundTruth {
     return '"' + s.replace("\"", "'") + '"';
   }
 
+  /**
+   * QEMU's outcome per experiment and version as a Markdown table (the README's): where the
+   * model's outcome differs it follows, and a row that is not "yes" says which known
+   * differences explain it, or what differs.
+   */
+  public static String markdown(List<Row> rows) {
+    List<String> versions = List.of("7.2", "10.0", "11.1");
+    Map<String, Map<String, Row>> byExperiment = new java.util.LinkedHashMap<>();
+    for (Row r : rows) {
+      byExperiment.computeIfAbsent(r.experiment(), k -> new java.util.TreeMap<>())
+          .put(r.version(), r);
+    }
+    StringBuilder b = new StringBuilder("| experiment | 7.2 | 10.0 | 11.1 |\n"
+        + "| --- | --- | --- | --- |\n");
+    byExperiment.forEach((name, byVersion) -> {
+      b.append("| ").append(name).append(" |");
+      for (String v : versions) {
+        Row r = byVersion.get(v);
+        b.append(r == null ? "" : " " + cell(r)).append(" |");
+      }
+      b.append('\n');
+    });
+    return b.toString();
+  }
+
+  private static String cell(Row r) {
+    String s = r.qemu().name() + (r.model() != r.qemu() ? " / model " + r.model().name() : "");
+    return switch (r.agree()) {
+      case YES -> s;
+      case KNOWN -> s + " (known: " + r.known().replace(",", ", ") + ")";
+      case NO -> s + " (differs: " + r.mismatch() + ")";
+    };
+  }
+
   /** The agreement table as text. */
   public static String table(List<Row> rows) {
     StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
@@ -427,7 +469,7 @@ public final class GroundTruth {
           r.qemu(), r.model(), r.agree().name().toLowerCase(Locale.ROOT), r.qemuFinal(),
           r.modelFinal(), r.qemuDetection(), r.modelDetection(),
           (r.mismatch().isEmpty() ? "" : "; " + r.mismatch()) + (r.agree() == Agree.KNOWN
-              ? " [known: " + Known.reason(r.version(), r.experiment()) + "]" : "")));
+              ? " [known " + r.known() + ": " + Known.reasons(r.known()) + "]" : "")));
     }
     Map<Agree, Long> n = new java.util.EnumMap<>(Agree.class);
     rows.forEach(r -> n.merge(r.agree(), 1L, Long::sum));

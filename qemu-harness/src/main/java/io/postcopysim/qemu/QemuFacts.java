@@ -222,13 +222,30 @@ final class QemuFacts {
         int i = p.path("side").asText().equals("src") ? 0 : 1;
         String s = p.path("status").asText();
         double t = p.path("t_ms").asDouble();
-        if (t >= fault && seen[i] != null && !seen[i].equals(s) && !s.equals("dead")) {
+        if (t >= fault && seen[i] != null && !seen[i].equals(s) && !s.equals("dead")
+            && !reported(events, p.path("side").asText(), s, t)) {
           first = Math.min(first, t);
         }
         seen[i] = s;
       }
     }
     return first == Double.POSITIVE_INFINITY ? -1 : Math.round(first - fault);
+  }
+
+  /**
+   * Whether a MIGRATION event already reported this side's status by time t: the polls are 20
+   * ms apart, so the first poll after a fault can show a change that happened before it (7.2
+   * and 10.0's destination completed 18-20 ms before a fault struck at SHUT, polled at +2..+6).
+   */
+  private static boolean reported(List<JsonNode> events, String side, String status, double t) {
+    for (JsonNode e : events) {
+      if (e.path("side").asText().equals(side) && e.path("event").asText().equals("MIGRATION")
+          && e.path("data").path("status").asText().equals(status)
+          && e.path("t_ms").asDouble() <= t) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** "src:stop@-57 src:postcopy-device@-57 src:failed@+44 dst:exit@+3", relative to the fault. */

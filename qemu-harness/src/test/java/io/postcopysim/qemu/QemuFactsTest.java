@@ -60,6 +60,33 @@ class QemuFactsTest {
         + " src:failed@+26 dst:exit@+5");
   }
 
+  /**
+   * The lab's polls are 20 ms apart: the first poll after a fault struck at SHUT shows the
+   * destination completed, which its MIGRATION event reported 18 ms before the fault (7.2's
+   * precopy-rp-shut-blackhole). That is no detection; a polled change no event reported is.
+   */
+  @Test
+  void aPollShowingWhatAnEventReportedBeforeTheFaultIsNoDetection() throws Exception {
+    String o = """
+        {"lab_start_ms": 0, "fault_at_ms": 1000, "observed_until_ms": 5000, "settle_ms": 4000,
+         "events": [
+          {"side": "src", "t_ms": 100, "event": "MIGRATION", "data": {"status": "active"}},
+          {"side": "src", "t_ms": 940, "event": "STOP", "data": null},
+          {"side": "dst", "t_ms": 981, "event": "RESUME", "data": null},
+          {"side": "dst", "t_ms": 982, "event": "MIGRATION", "data": {"status": "completed"}}],
+         "polled": [
+          {"side": "dst", "t_ms": 990, "status": "active"},
+          {"side": "src", "t_ms": 990, "status": "active"},
+          {"side": "dst", "t_ms": 1006, "status": "completed"}%s],
+         "src": {"alive": true, "exited_at_ms": -1, "query_migrate": {"status": "active"}},
+         "dst": {"alive": true, "exited_at_ms": -1, "query_migrate": {"status": "completed"}}}""";
+    assertThat(QemuFacts.of(JSON.readTree(o.formatted("")), 12_600, false).detectionMs())
+        .isEqualTo(-1);
+    String failedLater = ", {\"side\": \"src\", \"t_ms\": 1030, \"status\": \"failed\"}";
+    assertThat(QemuFacts.of(JSON.readTree(o.formatted(failedLater)), 12_600, false)
+        .detectionMs()).isEqualTo(30);
+  }
+
   @Test
   void bothRunningAtOnceIsSplitBrain() throws Exception {
     QemuFacts.Seen s = QemuFacts.of(JSON.readTree(killedBeforePong(true)), 12_600, false);
