@@ -136,6 +136,76 @@ public final class GroundTruth {
     return rows;
   }
 
+  /** The QEMU version a case is to run on is not installed here. */
+  public static final class NotInstalled extends Exception {
+    NotInstalled(String why) {
+      super(why);
+    }
+  }
+
+  /** A model case the lab cannot strike on real QEMU, and why. */
+  public static final class Unplaceable extends Exception {
+    Unplaceable(String why) {
+      super(why);
+    }
+  }
+
+  /**
+   * A model case struck on real QEMU: the case's outcome on its own scenario, what the lab did,
+   * and the row (QEMU against the model on the lab's setup).
+   */
+  public record CaseRun(Outcome onScenario, String how, Row row) {
+    /** One line for the console. */
+    public String summary() {
+      return row.modelCase().isEmpty() ? how : String.format(Locale.ROOT,
+          "%s: %s on its scenario; on QEMU %s the lab %s: QEMU %s, the model on the lab's"
+              + " setup %s (%s)", row.experiment(), onScenario, row.version(), how, row.qemu(),
+          row.model(), row.agree().name().toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /**
+   * Strikes a model case's fault at its protocol step on real QEMU ({@link
+   * Experiments#forCase}), the model judged on the scenario the lab writes (the lab's guest,
+   * the case's design, return path and autostart), as for every experiment; DIR/VERSION/case-ID
+   * holds its observation and scenario, DIR/agreement.csv its row.
+   */
+  public static CaseRun runCase(Path out, QemuVersion v, String caseId, Path scenario,
+      PrintWriter log) throws Exception {
+    io.postcopysim.faults.CaseId id = io.postcopysim.faults.CaseId.parse(caseId);
+    Study study = ScenarioLoader.load(scenario).study();
+    Experiments.Placement p = Experiments.forCase(v, id, study);
+    if (p instanceof Experiments.NotPlaced n) {
+      throw new Unplaceable(n.why());
+    }
+    Experiments.Placed placed = (Experiments.Placed) p;
+    Experiment e = placed.experiment();
+    if (!v.installed()) {
+      throw new NotInstalled("QEMU " + v.version() + " is not installed; install it with: "
+          + v.installCommand());
+    }
+    Files.createDirectories(out);
+    v.mountSystemDirs();
+    String ramInside = "/var/tmp/pcsim-guest-ram.bin";
+    copyInto(v, image(out.resolve("guest-ram.bin"), Lab.IMAGE_BYTES), ramInside);
+    long device = DeviceState.measure(v, out.resolve(v.version()), ramInside, log);
+    Path dir = Files.createDirectories(out.resolve(v.version()).resolve(e.name()));
+    Path labScenario = dir.resolve("scenario.yaml");
+    Files.writeString(labScenario, ScenarioFile.text(e, v, device));
+    log.printf("%-5s %s: %s%n", v.version(), id, placed.how());
+    log.flush();
+    JsonNode obs = runIsolated(v, e, dir, ramInside, id.toString(),
+        scenario.toAbsolutePath().toString());
+    Row row = compare(e, v, obs, model(e, labScenario, sourceStatusAtFault(obs)));
+    writeCsv(out.resolve("agreement.csv"), List.of(row));
+    Files.writeString(out.resolve("agreement.md"), markdown(List.of(row)));
+    Variant variant = study.variants().stream().filter(x -> x.name().equals(id.variant()))
+        .findFirst().orElseThrow();
+    Outcome own = new CaseRunner(study).run(id, GoldenRun.of(study, variant),
+        TraceMode.HASH_ONLY).result().outcome();
+    return new CaseRun(own, placed.how(), row);
+  }
+
   /**
    * Judges the model anew against the QEMU observations an earlier run stored in {@code out}
    * (each experiment's observation.json and its version's measured device state): a model
@@ -194,14 +264,15 @@ public final class GroundTruth {
    * Runs one experiment in a fresh JVM in a new network namespace ({@code unshare -n}), so
    * its loopback, iptables rules and tcp_retries2 are its own; reads its observation.json.
    */
-  static JsonNode runIsolated(QemuVersion v, Experiment e, Path dir, String ramInside)
-      throws IOException, InterruptedException {
+  static JsonNode runIsolated(QemuVersion v, Experiment e, Path dir, String ramInside,
+      String... caseArgs) throws IOException, InterruptedException {
     Files.deleteIfExists(dir.resolve("observation.json"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = List.of("unshare", "-n", "--", java, "-Xmx256m",
+    List<String> cmd = new ArrayList<>(List.of("unshare", "-n", "--", java, "-Xmx256m",
         "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
         LabWorker.class.getName(), v.version(), e.name(), dir.toAbsolutePath().toString(),
-        ramInside);
+        ramInside));
+    cmd.addAll(List.of(caseArgs));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(dir.resolve("worker.log").toFile()).start();
     if (!p.waitFor(EXPERIMENT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
