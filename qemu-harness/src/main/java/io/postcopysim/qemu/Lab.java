@@ -35,6 +35,8 @@ final class Lab implements Closeable {
   final int destinationPort;
   private final AtomicBoolean destinationRan = new AtomicBoolean();
   private final Thread watcher;
+  /** Samples the sockets and the DROP counters into LOGDIR/ss.log (see {@link #sampleSockets}). */
+  private final Process sockets;
   private volatile boolean closing;
   private final List<String[]> polled = new CopyOnWriteArrayList<>();
   private final List<String> notes = new CopyOnWriteArrayList<>();
@@ -125,9 +127,24 @@ final class Lab implements Closeable {
     source.qmp("migrate-set-parameters", Map.of("max-bandwidth", ScenarioFile.MAX_BANDWIDTH,
         "max-postcopy-bandwidth", setup.smallGuest() ? 0L
             : ScenarioFile.MAX_POSTCOPY_BANDWIDTH));
+    sockets = sampleSockets(logDir);
     watcher = new Thread(this::watch, "lab-watch");
     watcher.setDaemon(true);
     watcher.start();
+  }
+
+  /**
+   * Every 100 ms until the lab closes: a wall-clock stamp (epoch ms, as the facts' times),
+   * {@code ss -tinoe} of the namespace's TCP sockets (per socket: bytes_sent, bytes_acked,
+   * unacked, retrans, backoff, timer) and {@code iptables -L INPUT -v -n -x} (packets and
+   * bytes dropped per rule), into LOGDIR/ss.log: which side has unacknowledged data after a
+   * cut, and when its retransmission timer gives up.
+   */
+  private static Process sampleSockets(Path logDir) throws IOException {
+    String loop = "while :; do echo \"@ $(date +%s%3N)\"; ss -tinoe; "
+        + "iptables -w -L INPUT -v -n -x; sleep 0.1; done";
+    return new ProcessBuilder("sh", "-c", loop).redirectErrorStream(true)
+        .redirectOutput(logDir.resolve("ss.log").toFile()).start();
   }
 
   static int freePort() throws IOException {
@@ -247,6 +264,7 @@ final class Lab implements Closeable {
     // No interrupt: one in the middle of a QMP call would close the QMP channel
     // (ClosedByInterruptException), and every later read would say "dead".
     watcher.join(5000);
+    sockets.destroy();
     observedUntilMillis = System.currentTimeMillis(); // wall-clock-ok
   }
 
@@ -337,6 +355,7 @@ final class Lab implements Closeable {
   public void close() throws IOException {
     closing = true;
     watcher.interrupt();
+    sockets.destroy();
     if (proxy != null) {
       proxy.close();
     }

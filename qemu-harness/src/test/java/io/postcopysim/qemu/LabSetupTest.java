@@ -30,6 +30,15 @@ class LabSetupTest {
   }
 
   @Test
+  void qemuTraceEventsAreOptIn() {
+    assertThat(Qemu.traceArgs(null)).isEmpty();
+    assertThat(Qemu.traceArgs(" ")).isEmpty();
+    assertThat(Qemu.traceArgs("migrate_send_rp_message, postcopy_pause_*")).containsExactly(
+        "-msg", "timestamp=on", "-trace", "enable=migrate_send_rp_message",
+        "-trace", "enable=postcopy_pause_*");
+  }
+
+  @Test
   void tcpGiveUpFollowsTcpRetries2() {
     assertThat(GroundTruth.giveUpNanos(5)).isEqualTo(Time.millis(12_600));
     assertThat(GroundTruth.giveUpNanos(15)).isEqualTo(Time.millis(924_600));
