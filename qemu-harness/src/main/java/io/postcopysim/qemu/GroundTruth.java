@@ -461,6 +461,14 @@ public final class GroundTruth {
   }
 
   static long point(GoldenRun golden, Experiment e) {
+    if (e.step().equals(Experiments.RUNNING)) {
+      long pong = Experiments.packagePong(golden);
+      if (pong < 0 || pong + 1 >= golden.points().size()) {
+        throw new IllegalStateException(e.name() + ": no event after the package's PONG in the"
+            + " failure-free " + golden + " run");
+      }
+      return pong + 1;
+    }
     long from = 0;
     if (e.after() != null) {
       from = golden.points().stream().filter(x -> x.label().equals(e.after())).findFirst()

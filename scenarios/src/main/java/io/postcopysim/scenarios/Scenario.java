@@ -75,6 +75,8 @@ public record Scenario(String name, String source, Study study) {
     tcp.put("retransmit-give-up", Units.formatDuration(t.retransmitGiveUpNanos()));
     tcp.put("rto-min", Units.formatDuration(t.rtoMinNanos()));
     tcp.put("user-timeout", Units.formatDuration(t.userTimeoutNanos()));
+    tcp.put("delayed-ack", Units.formatDuration(t.delayedAckNanos()));
+    tcp.put("timer-hz", t.timerHz());
     Map<String, Object> ka = new LinkedHashMap<>();
     ka.put("enabled", t.keepalive().enabled());
     ka.put("idle", Units.formatDuration(t.keepalive().idleNanos()));

@@ -126,6 +126,11 @@ public final class ScenarioLoader {
     long giveUp = tcp.duration("retransmit-give-up", td.retransmitGiveUpNanos(), true);
     long rtoMin = tcp.duration("rto-min", td.rtoMinNanos(), true);
     long userTimeout = tcp.duration("user-timeout", td.userTimeoutNanos(), false);
+    long delayedAck = tcp.duration("delayed-ack", td.delayedAckNanos(), false);
+    int timerHz = (int) tcp.integer("timer-hz", td.timerHz(), 0, 1000);
+    if (timerHz != 0 && timerHz < 100) {
+      throw tcp.error(tcp.raw("timer-hz"), "timer-hz", "0 (exact timers) or 100..1000");
+    }
     Section ka = tcp.section("keepalive");
     TcpParams.Keepalive kd = td.keepalive();
     TcpParams.Keepalive keepalive = new TcpParams.Keepalive(ka.bool("enabled", false),
@@ -135,7 +140,7 @@ public final class ScenarioLoader {
     tcp.done();
     net.done();
     TcpParams tcpParams = new TcpParams(bandwidth, latency, buffer, giveUp, userTimeout,
-        keepalive, rtoMin, Math.max(rtoMin, td.rtoMaxNanos()));
+        keepalive, rtoMin, Math.max(rtoMin, td.rtoMaxNanos()), delayedAck, timerHz);
 
     Section mig = top.section("migration");
     List<Variant> variants = mig.choices("variants", List.of("LEGACY", "POSTCOPY_DEVICE",
