@@ -75,11 +75,6 @@ final class Known {
       + " so its source gives up, fails and starts its guest again",
       m -> m.on("11.1") && m.experiment().setup().smallGuest()
           && GroundTruth.dropsPackets(m.experiment().kind()));
-  static final Difference LOST_EVENT = new Difference("LOST_EVENT",
-      "QEMU's side exited within ms of failing and its MIGRATION failed event was lost with"
-      + " the QMP connection: QEMU's detection reads -1; outcomes and states agree",
-      m -> m.what().startsWith("detection -1 vs") && m.row().qemuFinal().contains("dead")
-          && m.row().qemu() == m.row().model());
   static final Difference COMMIT_PACING = new Difference("COMMIT_PACING",
       "QEMU's rate limit ends a ram_save_iterate every 100 ms window, so 10.2's source"
       + " commits 32 ms after the cut; the model paces whole 2 MiB writes at"
@@ -89,7 +84,7 @@ final class Known {
           && m.row().modelTimeline().startsWith("src:postcopy-active@+"));
 
   static final List<Difference> ALL = List.of(PROXY_ACKS, ACK_RACE, EOF_72,
-      SMALL_GUEST, SMALL_DEVICE_WAITS, LOST_EVENT, COMMIT_PACING);
+      SMALL_GUEST, SMALL_DEVICE_WAITS, COMMIT_PACING);
 
   /**
    * The differences that explain every mismatch of a row (in order, without repeats), or

@@ -23,6 +23,7 @@ class QemuFactsTest {
   private static String killedBeforePong(boolean destinationAlive) {
     return """
         {"lab_start_ms": 0, "fault_at_ms": 1075, "observed_until_ms": 7075, "settle_ms": 6000,
+         "fault_action": "kill -9 dst",
          "events": [
           {"side": "src", "t_ms": 200, "event": "MIGRATION", "data": {"status": "active"}},
           {"side": "src", "t_ms": 1000, "event": "STOP", "data": null},
@@ -85,6 +86,27 @@ class QemuFactsTest {
     String failedLater = ", {\"side\": \"src\", \"t_ms\": 1030, \"status\": \"failed\"}";
     assertThat(QemuFacts.of(JSON.readTree(o.formatted(failedLater)), 12_600, false)
         .detectionMs()).isEqualTo(30);
+  }
+
+  /**
+   * 10.0, source killed in precopy: the destination exited 14 ms later and its failed event
+   * was lost with its QMP connection. The survivor's exit is its detection; the killed side's
+   * own exit is not.
+   */
+  @Test
+  void theSurvivorsExitIsItsDetection() throws Exception {
+    String o = """
+        {"lab_start_ms": 0, "fault_at_ms": 1000, "observed_until_ms": 5000, "settle_ms": 4000,
+         "fault_action": "kill -9 src",
+         "events": [{"side": "src", "t_ms": 100, "event": "MIGRATION", "data": {"status": "active"}}],
+         "polled": [],
+         "src": {"alive": false, "exited_at_ms": 1007},
+         "dst": {"alive": false, "exited_at_ms": %d}}""";
+    assertThat(QemuFacts.of(JSON.readTree(o.formatted(1014)), 12_600, false).detectionMs())
+        .isEqualTo(14);
+    assertThat(QemuFacts.of(JSON.readTree(o.formatted(-1).replace("\"alive\": false,"
+        + " \"exited_at_ms\": -1", "\"alive\": true, \"exited_at_ms\": -1")), 12_600, false)
+        .detectionMs()).isEqualTo(-1);
   }
 
   @Test
