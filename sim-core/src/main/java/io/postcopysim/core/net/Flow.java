@@ -230,9 +230,9 @@ final class Flow {
   /**
    * Nagle's algorithm as Linux has it (tcp_nagle_check, Minshall's variant): the last segment
    * of the queue, if smaller than one MSS, waits while the last small segment sent is
-   * unacknowledged. QEMU's migration
-   * socket keeps Nagle on (only multifd's channels set TCP_NODELAY), so a PONG written right
-   * after another waits for the first one's (delayed) ack. Arms a wake-up at that ack.
+   * unacknowledged. QEMU's migration socket keeps Nagle on (only multifd's channels set
+   * TCP_NODELAY), so a PONG written right after another waits for the first one's (delayed)
+   * ack. Arms a wake-up at that ack.
    */
   private boolean heldByNagle(Segment s) {
     // Only the queue's last segment can wait (tcp_write_xmit pushes every other one: a small
@@ -332,8 +332,8 @@ final class Flow {
    * When the ack of a segment arriving now reaches the sender: at once (one latency) for a
    * segment larger than one MSS, a FIN, a message a middlebox takes, or while the receiver's
    * own data is on the wire (its packets carry the ack), acknowledging every byte before it
-   * too; else when the
-   * receiver's delayed-ACK timer, started by the first unacknowledged small arrival, fires.
+   * too; else when the receiver's delayed-ACK timer, started by the first unacknowledged small
+   * arrival, fires.
    */
   private long ackTime(Segment s) {
     long now = sim.now();
@@ -349,7 +349,9 @@ final class Flow {
     if (delayedSince == Time.NEVER || now >= delayedAckFires()) {
       delayedSince = now; // the timer before this one has fired: a new one starts
     }
-    return Time.plus(delayedAckFires(), latency);
+    long at = Time.plus(delayedAckFires(), latency);
+    acknowledgeUpTo(at); // cumulative: the delayed ack covers what came before it too
+    return at;
   }
 
   private long delayedAckFires() {
@@ -371,15 +373,30 @@ final class Flow {
     }
   }
 
-  /** A cumulative ack leaves at {@code ackAt - latency}: every arrived byte is acknowledged. */
+  /**
+   * A cumulative ack leaves at {@code ackAt - latency}: every arrived byte is acknowledged, and
+   * no delayed ack is pending any more.
+   */
   private void acknowledgeAll(long ackAt) {
+    acknowledgeUpTo(ackAt);
+    delayedSince = Time.NEVER;
+  }
+
+  /**
+   * Every arrived segment is acknowledged by {@code ackAt} at the latest (lost acks too: a later
+   * ack is cumulative). Ack times never decrease along the buffer, so the walk back stops at
+   * the first segment already acknowledged by then.
+   */
+  private void acknowledgeUpTo(long ackAt) {
     for (int i = segments.size() - 1; i >= 0; i--) {
       Segment x = segments.get(i);
-      if (x.state == Segment.State.ARRIVED && x.ackAt > ackAt) { // cumulative: lost acks too
+      if (x.state == Segment.State.ARRIVED && x.ackAt <= ackAt) {
+        break;
+      }
+      if (x.state == Segment.State.ARRIVED) {
         x.ackAt = ackAt;
       }
     }
-    delayedSince = Time.NEVER;
     if (nagleHandle >= 0) {
       armNagle(); // the held segment's wake-up moves to the new ack
     }
