@@ -191,6 +191,23 @@ final class Experiments {
         PARTITION_TO_SOURCE, PONG, nth, LOADED,
         atPong(pong, false, false, "DROP dst->src", x -> x.net.dropToSource()))
         .settle(GIVE_UP_SETTLE, -1));
+    // A shared disk with QEMU's own locking: who may restart the guest after a failure.
+    l.add(new Experiment("disk-dest-kill-before-" + p, "shared disk, locking on: kill -9"
+        + " destination just before its " + pv + " (lost)", POSTCOPY.withProxy().withDisk(), null,
+        DEST_CRASH, PONG, nth, LOADED, atPong(pong, true, false, "kill -9 dst",
+        x -> x.destination.kill())).settle(6000, -1));
+    l.add(new Experiment("disk-giveup-to-source-before-" + p, "shared disk, locking on:"
+        + " destination-to-source dropped just before " + pv + ", tcp_retries2=5",
+        g.withProxy().withDisk(), null, PARTITION_TO_SOURCE, PONG, nth, LOADED,
+        atPong(pong, false, false, "DROP dst->src", x -> x.net.dropToSource()))
+        .settle(GIVE_UP_SETTLE, -1));
+    // The destination completed and runs, holding the disk; the source fails after the final
+    // EOF: 10.2 restarts it only if it gets the disk back (migration_iteration_finish), 10.0
+    // restarts it regardless, 7.2 leaves it stopped.
+    l.add(new Experiment("disk-reset-before-shut", "shared disk, locking on: connection reset"
+        + " while the proxy holds SHUT (the destination completed and runs)",
+        POSTCOPY.withProxy().withDisk(), null, CONNECTION_RESET, SHUT, 1, null,
+        atShut(false, true, "ss -K", x -> x.net.reset())).settle(6000, -1));
     l.add(new Experiment("partition-heal-recover", "DROP both in postcopy-active until the"
         + " source pauses (tcp_retries2=5), heal, migrate-recover + migrate resume=true", g,
         null, PARTITION, RUNNING, 1, LOADED, Experiments::healAndRecover).settle(3000, 16_000));

@@ -90,6 +90,7 @@ public final class GroundTruth {
     Files.createDirectories(out);
     Path ram = image(out.resolve("guest-ram.bin"), Lab.IMAGE_BYTES);
     Path small = image(out.resolve("guest-ram-small.bin"), Lab.SMALL_IMAGE_BYTES);
+    Path disk = image(out.resolve("disk.raw"), Lab.DISK_BYTES);
     List<Row> rows = new ArrayList<>();
     for (QemuVersion v : versions) {
       if (!v.installed()) {
@@ -100,6 +101,7 @@ public final class GroundTruth {
       String ramInside = "/var/tmp/pcsim-guest-ram.bin";
       copyInto(v, ram, ramInside);
       copyInto(v, small, ramInside.replace(".bin", "-small.bin"));
+      copyInto(v, disk, Lab.DISK_INSIDE);
       long device = -1;
       for (Experiment e : Experiments.forVersion(v)) {
         if (!only.isEmpty() && !only.contains(e.name())) {

@@ -70,6 +70,7 @@ public final class LabWorker {
     facts.put("postcopy_ram", e.setup().postcopy());
     facts.put("return_path", e.setup().returnPath() || e.setup().postcopy());
     facts.put("small_guest", e.setup().smallGuest());
+    facts.put("disk", e.setup().disk());
     facts.put("give_up_ms", GroundTruth.giveUpNanos(e.setup().tcpRetries2()) / 1_000_000);
     Path tmp = dir.resolve("observation.json.tmp");
     json.writeValue(tmp.toFile(), facts);

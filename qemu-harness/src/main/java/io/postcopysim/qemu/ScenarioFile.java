@@ -71,7 +71,9 @@ final class ScenarioFile {
     b.append("  max-bandwidth: ").append(MAX_BANDWIDTH >> 20).append("MiB/s\n");
     b.append("  max-postcopy-bandwidth: ").append(s.smallGuest() ? "0"
         : (MAX_POSTCOPY_BANDWIDTH >> 20) + "MiB/s").append('\n');
-    b.append("  disk-locking: false  # no disk\n");
+    b.append(s.disk() ? "  disk-locking: true  # one raw image, QEMU's own locks (file.locking=on)\n"
+        + "  disk-lock-lease: 0s  # a dead process's lock is free at once\n"
+        : "  disk-locking: false  # no disk\n");
     b.append("  dest-autostart: ").append(autostart).append(s.destinationAutostart() ? ""
         : "  # -S, no cont").append('\n');
     b.append("  return-path: ").append(s.returnPath() || s.postcopy()).append('\n');

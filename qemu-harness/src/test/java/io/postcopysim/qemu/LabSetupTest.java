@@ -64,7 +64,7 @@ class LabSetupTest {
         var s = ScenarioLoader.load(f).study();
         assertThat(s.variants()).extracting(x -> x.name()).containsExactly(e.variantFor(q));
         assertThat(s.kinds()).containsExactly(e.kind());
-        assertThat(s.params().diskLocking()).isFalse();
+        assertThat(s.params().diskLocking()).as("locking on a shared disk").isEqualTo(e.setup().disk());
         assertThat(s.params().deviceStateBytes()).isEqualTo(70_000);
         assertThat(s.tcp().retransmitGiveUpNanos())
             .isEqualTo(GroundTruth.giveUpNanos(e.setup().tcpRetries2()));
