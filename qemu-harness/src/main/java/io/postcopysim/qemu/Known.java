@@ -52,16 +52,6 @@ final class Known {
       m -> m.on("7.2", "10.0") && GroundTruth.dropsPackets(m.experiment().kind())
           && (m.is("destination postcopy-paused/running vs postcopy-active/running")
               || m.is("destination postcopy-active/running vs postcopy-paused/running")));
-  static final Difference EOF_72 = new Difference("EOF_72",
-      "QEMU 7.2's source, every page sent, waits in postcopy-active: the destination's death"
-      + " ends the return path, 7.2's return-path thread pauses (postcopy_pause_return_path_"
-      + "thread) and waits for the migration thread, which waits for it"
-      + " (await_return_path_close_on_source), so the source neither fails nor pauses; the"
-      + " model's 7.2 source notices. Outcomes agree (the destination is dead)",
-      m -> m.on("7.2") && m.experiment().kind() == io.postcopysim.faults.FaultKind.DEST_CRASH
-          && m.row().qemuFinal().startsWith("src postcopy-active/stopped")
-          && (m.what().startsWith("source postcopy-active/stopped vs")
-              || m.what().startsWith("detection -1 vs")));
   static final Difference SMALL_GUEST = new Difference("SMALL_GUEST",
       "32 MiB guest, no postcopy cap: QEMU's destination has every page and reports"
       + " completed (and sends SHUT) 20-30 ms before its PONG reaches the source; the"
@@ -83,7 +73,7 @@ final class Known {
           && m.row().qemuTimeline().contains("src:postcopy-active@+")
           && m.row().modelTimeline().startsWith("src:postcopy-active@+"));
 
-  static final List<Difference> ALL = List.of(PROXY_ACKS, ACK_RACE, EOF_72,
+  static final List<Difference> ALL = List.of(PROXY_ACKS, ACK_RACE,
       SMALL_GUEST, SMALL_DEVICE_WAITS, COMMIT_PACING);
 
   /**

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RecordedAgreementTest {
   /** The known rows today: a model fix lowers this, a new known difference may not raise it. */
-  private static final int KNOWN_AT_MOST = 13;
+  private static final int KNOWN_AT_MOST = 12;
   private static final Path RECORDED = Path.of("src", "test", "resources", "ground-truth");
 
   @Test
@@ -41,7 +41,7 @@ class RecordedAgreementTest {
         + " [" + r.qemuTimeline() + "] | model " + r.model() + " " + r.modelFinal() + " ["
         + r.modelTimeline() + "]").isIn(GroundTruth.Agree.YES, GroundTruth.Agree.KNOWN));
     assertThat(rows.stream().filter(r -> r.agree() == GroundTruth.Agree.YES))
-        .hasSizeGreaterThanOrEqualTo(81);
+        .hasSizeGreaterThanOrEqualTo(82);
     assertThat(rows.stream().filter(r -> r.version().equals("11.1"))).hasSize(20);
     for (Known.Difference d : Known.ALL) {
       assertThat(rows).as("known difference " + d.name() + " still explains a row (else"
