@@ -80,6 +80,26 @@ class CliInputTest {
         .contains("comma");
   }
 
+  /**
+   * {@code ground-truth --case}: a case the lab cannot strike says why and exits 2, whether
+   * or not QEMU is installed here; a malformed case ID or a lone --case is bad input too.
+   */
+  @Test
+  void aModelCaseTheLabCannotStrikeSaysWhy(@TempDir Path tmp) throws Exception {
+    Path scenario = tmp.resolve("s.yaml");
+    Files.writeString(scenario, "name: s\nmigration:\n  variants: [LEGACY, PING3]\n");
+    String out = tmp.resolve("gt").toString();
+    assertThat(badInput(Cli.run("ground-truth", "--case", "PING3/DEST_CRASH@5", "--scenario",
+        scenario.toString(), "--qemu", "10.0", "--out", out))).contains("no QEMU has PING3");
+    assertThat(badInput(Cli.run("ground-truth", "--case", "LEGACY/SOURCE_HOST_CRASH@5",
+        "--scenario", scenario.toString(), "--qemu", "10.0", "--out", out)))
+        .contains("no real counterpart");
+    assertThat(badInput(Cli.run("ground-truth", "--case", "LEGACY-DEST_CRASH@5",
+        "--scenario", scenario.toString(), "--out", out))).contains("VARIANT/KIND@POINT");
+    assertThat(badInput(Cli.run("ground-truth", "--case", "LEGACY/DEST_CRASH@5", "--out",
+        out))).contains("--scenario");
+  }
+
   @Test
   void aLockedOutputFolderIsRefused(@TempDir Path tmp) throws Exception {
     try (FolderLock held = FolderLock.acquire(tmp)) {

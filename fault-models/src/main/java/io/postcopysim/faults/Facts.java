@@ -20,6 +20,8 @@ import java.util.List;
  * @param destinationLoaded the destination loaded the device state
  * @param destinationHasAllPages the destination holds every page of the guest
  * @param settled no pending timer can change a status any more (a run cut by the horizon is not)
+ * @param sourceWedged the source's migration thread waits for good (nothing can pause, recover
+ *     or cancel it), whatever status it reports
  */
 public record Facts(
     List<Run> runs,
@@ -30,7 +32,8 @@ public record Facts(
     MigrationStatus destinationStatus,
     boolean destinationLoaded,
     boolean destinationHasAllPages,
-    boolean settled) {
+    boolean settled,
+    boolean sourceWedged) {
 
   public Facts {
     runs = List.copyOf(runs);
@@ -42,7 +45,8 @@ public record Facts(
     return new Facts(r.runs(), r.sourceRanAfterStop(),
         m.alive(HostId.SOURCE), m.alive(HostId.DESTINATION),
         m.status(HostId.SOURCE), m.status(HostId.DESTINATION),
-        r.destinationLoadedAt() != Time.NEVER, m.destinationHasAllPages(), settled);
+        r.destinationLoadedAt() != Time.NEVER, m.destinationHasAllPages(), settled,
+        m.sourceWedged());
   }
 
   public boolean alive(HostId host) {

@@ -78,7 +78,8 @@ public final class Oracle {
    * {@code postcopy-device}: the source waits there for a PONG and refuses pause and cancel.
    */
   private static boolean recoverable(Facts f) {
-    return f.alive(HostId.SOURCE) && f.alive(HostId.DESTINATION)
+    // A wedged source (7.2 past the final EOF) reports postcopy-active but nothing moves it.
+    return f.alive(HostId.SOURCE) && f.alive(HostId.DESTINATION) && !f.sourceWedged()
         && recoveryState(f.status(HostId.SOURCE)) && recoveryState(f.status(HostId.DESTINATION));
   }
 

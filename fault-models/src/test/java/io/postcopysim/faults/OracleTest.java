@@ -47,6 +47,40 @@ class OracleTest {
   }
 
   /**
+   * Issue point 10, after the final EOF nothing is recoverable. A partition just before the
+   * destination reads the EOF: 7.2's source is wedged (its return-path thread waits for the
+   * migration thread, which joins it) and stays postcopy-active beside a live destination, which
+   * no recovery can move, so the oracle does not call it recoverable; 10.0's source fails the
+   * completion instead (and restarts, point 1).
+   */
+  @Test
+  void aSourceWedgedPastTheFinalEofIsNeverRecoverable() {
+    for (io.postcopysim.core.migration.QemuVersion v : List.of(
+        io.postcopysim.core.migration.QemuVersion.V7_2,
+        io.postcopysim.core.migration.QemuVersion.V10_0)) {
+      Study s = Explored.study(io.postcopysim.core.migration.MigrationParams.defaults()
+          .toBuilder().qemuVersion(v).build());
+      GoldenRun g = GoldenRun.of(s, s.variant("LEGACY"));
+      long eof = g.points().stream().filter(p -> p.label().equals("dst:recv:QEMU_VM_EOF"))
+          .findFirst().orElseThrow().index();
+      CaseRunner.Run run = new CaseRunner(s).run(CaseId.single("LEGACY", FaultKind.PARTITION,
+          eof), g, io.postcopysim.core.kernel.TraceMode.HASH_ONLY);
+      var m = run.migration();
+      assertThat(m.alive(HostId.DESTINATION)).isTrue();
+      if (v == io.postcopysim.core.migration.QemuVersion.V7_2) {
+        assertThat(m.sourceWedged()).isTrue();
+        assertThat(m.status(HostId.SOURCE))
+            .isEqualTo(io.postcopysim.core.migration.MigrationStatus.POSTCOPY_ACTIVE);
+        assertThat(run.result().outcome()).isNotEqualTo(Outcome.RECOVERABLE_PAUSED);
+      } else {
+        assertThat(m.sourceWedged()).isFalse();
+        assertThat(m.status(HostId.SOURCE))
+            .isEqualTo(io.postcopysim.core.migration.MigrationStatus.FAILED);
+      }
+    }
+  }
+
+  /**
    * DIVERGED needs the destination to run, then die, and the source to fall back after: 10.2
    * with the PONG of 0x42 cut on its way back, then the destination's death. The source gives up
    * on TCP (its acks are cut too), finds the lock free and restarts its stale guest.

@@ -32,10 +32,13 @@ final class Experiments {
   static final String RAM = "dst:recv:RAM";
   private static final String PACKAGE = "dst:recv:MIG_CMD_PACKAGED";
   /**
-   * The destination runs the guest: the first page it receives after its load (the lab's guest
-   * has no OS and faults on nothing, as the model's idle guest: touch-interval never).
+   * The destination runs the guest: in the model, the first event after the PONG that answers
+   * the package (GroundTruth.point). The lab strikes a few ms after the destination's RESUME,
+   * before the source has acknowledged the destination's last PONGs (delayed ACK), as the
+   * model's point does; the first page after the load, used before, came 43 ms later, when
+   * the model's source had acknowledged them with its next chunk.
    */
-  private static final String RUNNING = "dst:recv:RAM";
+  static final String RUNNING = "dst:running";
   private static final String PONG = "src:recv:MIG_RP_MSG_PONG";
   private static final String LOADED = "dst:main:device-state-loaded";
   private static final String SHUT = "src:recv:MIG_RP_MSG_SHUT";
@@ -143,8 +146,8 @@ final class Experiments {
         + " reached the source (and the source left postcopy-device)", POSTCOPY.withProxy(),
         null, DEST_CRASH, RUNNING, 1, LOADED, afterPong(pong)).settle(6000, -1));
     l.add(new Experiment("rp-cut-before-" + p, "destination-to-source dropped just before "
-        + pv + ", autostart, tcp_retries2=5", g.withProxy(), null, PARTITION_TO_SOURCE, PONG, 1,
-        LOADED, atPong(pong, false, false, "DROP dst->src", x -> x.net.dropToSource()))
+        + pv + ", autostart, tcp_retries2=5", g.withProxy(), null, PARTITION_TO_SOURCE, PONG,
+        nth, LOADED, atPong(pong, false, false, "DROP dst->src", x -> x.net.dropToSource()))
         .settle(GIVE_UP_SETTLE, -1));
     l.add(new Experiment("rp-cut-before-" + p + "-S", "destination-to-source dropped just"
         + " before " + pv + ", destination -S, tcp_retries2=5", g.withProxy().paused(), null,
@@ -188,10 +191,193 @@ final class Experiments {
         PARTITION_TO_SOURCE, PONG, nth, LOADED,
         atPong(pong, false, false, "DROP dst->src", x -> x.net.dropToSource()))
         .settle(GIVE_UP_SETTLE, -1));
+    // A shared disk with QEMU's own locking: who may restart the guest after a failure.
+    l.add(new Experiment("disk-dest-kill-before-" + p, "shared disk, locking on: kill -9"
+        + " destination just before its " + pv + " (lost)", POSTCOPY.withProxy().withDisk(), null,
+        DEST_CRASH, PONG, nth, LOADED, atPong(pong, true, false, "kill -9 dst",
+        x -> x.destination.kill())).settle(6000, -1));
+    l.add(new Experiment("disk-giveup-to-source-before-" + p, "shared disk, locking on:"
+        + " destination-to-source dropped just before " + pv + ", tcp_retries2=5",
+        g.withProxy().withDisk(), null, PARTITION_TO_SOURCE, PONG, nth, LOADED,
+        atPong(pong, false, false, "DROP dst->src", x -> x.net.dropToSource()))
+        .settle(GIVE_UP_SETTLE, -1));
+    // The destination completed and runs, holding the disk; the source fails after the final
+    // EOF: 10.2 restarts it only if it gets the disk back (migration_iteration_finish), 10.0
+    // restarts it regardless, 7.2 leaves it stopped.
+    l.add(new Experiment("disk-reset-before-shut", "shared disk, locking on: connection reset"
+        + " while the proxy holds SHUT (the destination completed and runs)",
+        POSTCOPY.withProxy().withDisk(), null, CONNECTION_RESET, SHUT, 1, null,
+        atShut(false, true, "ss -K", x -> x.net.reset())).settle(6000, -1));
     l.add(new Experiment("partition-heal-recover", "DROP both in postcopy-active until the"
         + " source pauses (tcp_retries2=5), heal, migrate-recover + migrate resume=true", g,
         null, PARTITION, RUNNING, 1, LOADED, Experiments::healAndRecover).settle(3000, 16_000));
     return l;
+  }
+
+  /** Where the lab can strike a model case's fault: the experiment, or why it cannot. */
+  sealed interface Placement permits Placed, NotPlaced {}
+
+  /** @param how what the lab does, in a line */
+  record Placed(Experiment experiment, String how) implements Placement {}
+
+  record NotPlaced(String why) implements Placement {}
+
+  /**
+   * A model case as a lab experiment: the case's fault kind made real, struck at the lab's
+   * version of the case's protocol step (in precopy, at the package's PONG, with the guest
+   * running on the destination, at SHUT), on the lab's own guest (256 MiB, TCG, loopback),
+   * with the case's design, return path and autostart; the model side is then judged on the
+   * scenario the lab writes, as for every experiment.
+   */
+  static Placement forCase(QemuVersion v, io.postcopysim.faults.CaseId id,
+      io.postcopysim.faults.Study study) {
+    if (id.faults().size() != 1) {
+      return new NotPlaced("the lab strikes one fault; " + id + " has two");
+    }
+    String design = id.variant();
+    boolean precopy = design.equals("PRECOPY");
+    if (!precopy && !design.equals(v.variant())) {
+      return new NotPlaced("QEMU " + v.version() + " runs " + v.variant() + " (or PRECOPY);"
+          + " no QEMU has " + design + (v.version().equals("11.1") ? ""
+              : ": POSTCOPY_DEVICE needs --qemu 11.1, LEGACY 7.2 or 10.0"));
+    }
+    io.postcopysim.core.migration.Variant variant = study.variants().stream()
+        .filter(x -> x.name().equals(design)).findFirst().orElse(null);
+    if (variant == null) {
+      return new NotPlaced("the scenario does not run " + design);
+    }
+    io.postcopysim.faults.GoldenRun golden = io.postcopysim.faults.GoldenRun.of(study, variant);
+    io.postcopysim.faults.FaultKind k = id.first().kind();
+    Action action = action(k);
+    if (action == null) {
+      return new NotPlaced(k + " has no real counterpart in the lab (a host crash of the"
+          + " source would take the lab with it; an activation error needs a third process"
+          + " holding the image at the right moment; a middlebox that takes one message is"
+          + " what the proxy does only at a PONG or SHUT)");
+    }
+    io.postcopysim.faults.FailurePoint p = golden.point(id.first().point());
+    Lab.Setup setup = precopy ? (study.params().returnPath() ? PRECOPY_RP : PRECOPY) : POSTCOPY;
+    if (study.params().destAutostart() == io.postcopysim.core.migration.DestAutostart.OFF) {
+      setup = setup.paused();
+    }
+    if (GroundTruth.dropsPackets(k)) {
+      setup = setup.withRetries2(5);
+    }
+    return place(v, id, golden, p, k, action, setup);
+  }
+
+  private static Placement place(QemuVersion v, io.postcopysim.faults.CaseId id,
+      io.postcopysim.faults.GoldenRun golden, io.postcopysim.faults.FailurePoint p,
+      io.postcopysim.faults.FaultKind k, Action a, Lab.Setup setup) {
+    String name = "case-" + id.toString().replaceAll("[^A-Za-z0-9]+", "-");
+    String what = describe(k);
+    long settle = GroundTruth.dropsPackets(k) ? GIVE_UP_SETTLE : 6000;
+    int pong = v.pingPackagedLoaded() ? 0x42 : 3;
+    int nth = v.pingPackagedLoaded() ? 2 : 1;
+    boolean kill = k == DEST_CRASH || k == DEST_HOST_CRASH;
+    if (k == DEST_LOAD_ERROR) {
+      return setup.postcopy() ? placed(new Experiment(name, "model case " + id + ": load"
+          + " error (the source has a device the destination lacks)", setup.withLoadError(),
+          id.variant(), k, PACKAGE, 1, null, lab -> migrateThenPostcopy(lab,
+              "migrate-start-postcopy (package has a device dst lacks)")).settle(6000, -1),
+          "a device the destination lacks: the load fails on the package")
+          : new NotPlaced("the lab makes a load error only in postcopy's package");
+    }
+    if (p.label().equals(SHUT)) {
+      return placed(new Experiment(name, "model case " + id + ": " + what + " while the"
+          + " proxy holds SHUT", setup.withProxy(), id.variant(), k, SHUT, 1, null,
+          atShut(kill, setup.postcopy(), what, a)).settle(settle, -1),
+          "the proxy holds SHUT and strikes");
+    }
+    if (p.label().equals(PONG) && p.index() == packagePong(golden, nth)) {
+      return placed(new Experiment(name, "model case " + id + ": " + what + " just before"
+          + " PONG " + pong + " reaches the source", setup.withProxy(), id.variant(), k, PONG,
+          nth, LOADED, atPong(pong, kill, false, what, a)).settle(settle, -1),
+          "the proxy strikes as PONG " + pong + " passes");
+    }
+    if (p.phase() == io.postcopysim.core.migration.MigrationStatus.ACTIVE) {
+      return placed(new Experiment(name, "model case " + id + ": " + what + " in precopy",
+          setup, id.variant(), k, RAM, PRECOPY_RAM, null, inPrecopy(what, a))
+          .settle(settle, -1), "struck 300 ms into precopy (the lab cannot pick the chunk;"
+              + " the model's side is struck before the third)");
+    }
+    long loaded = golden.points().stream().filter(x -> x.label().equals(LOADED))
+        .mapToLong(io.postcopysim.faults.FailurePoint::index).findFirst().orElse(-1);
+    // 10.2's commit gap (the destination runs, the source still in postcopy-device) is up to
+    // 50 ms: the lab strikes once the source has committed, and the model's side moves there
+    // too (GroundTruth.atPhase).
+    boolean afterPong = p.index() > packagePong(golden, nth)
+        && p.phase() == io.postcopysim.core.migration.MigrationStatus.POSTCOPY_DEVICE;
+    if ((p.phase() == io.postcopysim.core.migration.MigrationStatus.POSTCOPY_ACTIVE || afterPong)
+        && loaded >= 0 && p.index() > loaded) {
+      return setup.destinationAutostart()
+          ? placed(new Experiment(name, "model case " + id + ": " + what + " in"
+              + " postcopy-active with the guest running on the destination", setup,
+              id.variant(), k, RUNNING, 1, LOADED, destinationRunning(what, a))
+              .settle(settle, -1), "struck once the destination runs the guest")
+          : placed(new Experiment(name, "model case " + id + ": " + what + " in"
+              + " postcopy-active, destination -S", setup, id.variant(), k, PACKAGE, 1, null,
+              afterSwitchover(what, a)).settle(settle, -1),
+              "struck once the source reports postcopy-active");
+    }
+    return new NotPlaced("the lab strikes in precopy, at the package's PONG, once the"
+        + " destination runs, or at SHUT; " + id + " strikes before " + p.label() + " with the"
+        + " source " + p.phase().qapiName() + ", between those (a device load of a few ms on"
+        + " TCG cannot be hit by a timer)");
+  }
+
+  private static Placement placed(Experiment e, String how) {
+    return new Placed(e, how);
+  }
+
+  /**
+   * The index of the PONG that answers the package (the first after the load; on 10.2's
+   * design the second, PONG 0x42 after PONG 3), or -1.
+   */
+  static long packagePong(io.postcopysim.faults.GoldenRun golden) {
+    return packagePong(golden, golden.variant().pingPackagedLoaded() ? 2 : 1);
+  }
+
+  private static long packagePong(io.postcopysim.faults.GoldenRun golden, int nth) {
+    long loaded = -1;
+    int seen = 0;
+    for (io.postcopysim.faults.FailurePoint x : golden.points()) {
+      if (loaded < 0 && x.label().equals(LOADED)) {
+        loaded = x.index();
+      } else if (loaded >= 0 && x.label().equals(PONG) && ++seen == nth) {
+        return x.index();
+      }
+    }
+    return -1;
+  }
+
+  /** What the lab does for a fault kind, in the words {@link #atPong} reads. */
+  private static String describe(io.postcopysim.faults.FaultKind k) {
+    return switch (k) {
+      case DEST_CRASH -> "kill -9 dst";
+      case SOURCE_CRASH -> "kill -9 src";
+      case DEST_HOST_CRASH -> "DROP both + kill -9 dst";
+      case CONNECTION_RESET -> "ss -K";
+      case PARTITION -> "DROP both";
+      case PARTITION_TO_DEST -> "DROP to-dest";
+      case PARTITION_TO_SOURCE -> "DROP to-source";
+      default -> k.name();
+    };
+  }
+
+  /** The real counterpart of a fault kind, or null where the lab has none. */
+  private static Action action(io.postcopysim.faults.FaultKind k) {
+    return switch (k) {
+      case DEST_CRASH -> l -> l.destination.kill();
+      case SOURCE_CRASH -> l -> l.source.kill();
+      case DEST_HOST_CRASH -> Experiments::hostCrashDestination;
+      case CONNECTION_RESET -> l -> l.net.reset();
+      case PARTITION -> cut("both");
+      case PARTITION_TO_DEST -> cut("to-dest");
+      case PARTITION_TO_SOURCE -> cut("to-source");
+      case DEST_LOAD_ERROR -> l -> { }; // the setup makes it: a device the destination lacks
+      default -> null;
+    };
   }
 
   private interface Action {

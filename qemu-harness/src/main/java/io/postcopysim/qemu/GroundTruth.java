@@ -59,7 +59,7 @@ public final class GroundTruth {
   public record Row(String experiment, String version, String fault, Outcome qemu,
       Outcome model, String qemuFinal, String modelFinal, String qemuTimeline,
       String modelTimeline, long qemuDetection, long modelDetection, long toleranceMs,
-      String modelCase, Agree agree, String mismatch, String labError) {
+      String modelCase, Agree agree, String mismatch, String labError, String known) {
     public boolean agrees() {
       return agree == Agree.YES;
     }
@@ -90,6 +90,7 @@ public final class GroundTruth {
     Files.createDirectories(out);
     Path ram = image(out.resolve("guest-ram.bin"), Lab.IMAGE_BYTES);
     Path small = image(out.resolve("guest-ram-small.bin"), Lab.SMALL_IMAGE_BYTES);
+    Path disk = image(out.resolve("disk.raw"), Lab.DISK_BYTES);
     List<Row> rows = new ArrayList<>();
     for (QemuVersion v : versions) {
       if (!v.installed()) {
@@ -100,6 +101,7 @@ public final class GroundTruth {
       String ramInside = "/var/tmp/pcsim-guest-ram.bin";
       copyInto(v, ram, ramInside);
       copyInto(v, small, ramInside.replace(".bin", "-small.bin"));
+      copyInto(v, disk, Lab.DISK_INSIDE);
       long device = -1;
       for (Experiment e : Experiments.forVersion(v)) {
         if (!only.isEmpty() && !only.contains(e.name())) {
@@ -132,7 +134,78 @@ public final class GroundTruth {
       }
     }
     writeCsv(out.resolve("agreement.csv"), rows);
+    Files.writeString(out.resolve("agreement.md"), markdown(rows));
     return rows;
+  }
+
+  /** The QEMU version a case is to run on is not installed here. */
+  public static final class NotInstalled extends Exception {
+    NotInstalled(String why) {
+      super(why);
+    }
+  }
+
+  /** A model case the lab cannot strike on real QEMU, and why. */
+  public static final class Unplaceable extends Exception {
+    Unplaceable(String why) {
+      super(why);
+    }
+  }
+
+  /**
+   * A model case struck on real QEMU: the case's outcome on its own scenario, what the lab did,
+   * and the row (QEMU against the model on the lab's setup).
+   */
+  public record CaseRun(Outcome onScenario, String how, Row row) {
+    /** One line for the console. */
+    public String summary() {
+      return row.modelCase().isEmpty() ? how : String.format(Locale.ROOT,
+          "%s: %s on its scenario; on QEMU %s the lab %s: QEMU %s, the model on the lab's"
+              + " setup %s (%s)", row.experiment(), onScenario, row.version(), how, row.qemu(),
+          row.model(), row.agree().name().toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /**
+   * Strikes a model case's fault at its protocol step on real QEMU ({@link
+   * Experiments#forCase}), the model judged on the scenario the lab writes (the lab's guest,
+   * the case's design, return path and autostart), as for every experiment; DIR/VERSION/case-ID
+   * holds its observation and scenario, DIR/agreement.csv its row.
+   */
+  public static CaseRun runCase(Path out, QemuVersion v, String caseId, Path scenario,
+      PrintWriter log) throws Exception {
+    io.postcopysim.faults.CaseId id = io.postcopysim.faults.CaseId.parse(caseId);
+    Study study = ScenarioLoader.load(scenario).study();
+    Experiments.Placement p = Experiments.forCase(v, id, study);
+    if (p instanceof Experiments.NotPlaced n) {
+      throw new Unplaceable(n.why());
+    }
+    Experiments.Placed placed = (Experiments.Placed) p;
+    Experiment e = placed.experiment();
+    if (!v.installed()) {
+      throw new NotInstalled("QEMU " + v.version() + " is not installed; install it with: "
+          + v.installCommand());
+    }
+    Files.createDirectories(out);
+    v.mountSystemDirs();
+    String ramInside = "/var/tmp/pcsim-guest-ram.bin";
+    copyInto(v, image(out.resolve("guest-ram.bin"), Lab.IMAGE_BYTES), ramInside);
+    long device = DeviceState.measure(v, out.resolve(v.version()), ramInside, log);
+    Path dir = Files.createDirectories(out.resolve(v.version()).resolve(e.name()));
+    Path labScenario = dir.resolve("scenario.yaml");
+    Files.writeString(labScenario, ScenarioFile.text(e, v, device));
+    log.printf("%-5s %s: %s%n", v.version(), id, placed.how());
+    log.flush();
+    JsonNode obs = runIsolated(v, e, dir, ramInside, id.toString(),
+        scenario.toAbsolutePath().toString());
+    Row row = compare(e, v, obs, model(e, labScenario, sourceStatusAtFault(obs)));
+    writeCsv(out.resolve("agreement.csv"), List.of(row));
+    Files.writeString(out.resolve("agreement.md"), markdown(List.of(row)));
+    Variant variant = study.variants().stream().filter(x -> x.name().equals(id.variant()))
+        .findFirst().orElseThrow();
+    Outcome own = new CaseRunner(study).run(id, GoldenRun.of(study, variant),
+        TraceMode.HASH_ONLY).result().outcome();
+    return new CaseRun(own, placed.how(), row);
   }
 
   /**
@@ -168,6 +241,7 @@ public final class GroundTruth {
       throw new IOException("no stored observation under " + out + " for " + versions);
     }
     writeCsv(out.resolve("agreement.csv"), rows);
+    Files.writeString(out.resolve("agreement.md"), markdown(rows));
     return rows;
   }
 
@@ -192,14 +266,15 @@ public final class GroundTruth {
    * Runs one experiment in a fresh JVM in a new network namespace ({@code unshare -n}), so
    * its loopback, iptables rules and tcp_retries2 are its own; reads its observation.json.
    */
-  static JsonNode runIsolated(QemuVersion v, Experiment e, Path dir, String ramInside)
-      throws IOException, InterruptedException {
+  static JsonNode runIsolated(QemuVersion v, Experiment e, Path dir, String ramInside,
+      String... caseArgs) throws IOException, InterruptedException {
     Files.deleteIfExists(dir.resolve("observation.json"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = List.of("unshare", "-n", "--", java, "-Xmx256m",
+    List<String> cmd = new ArrayList<>(List.of("unshare", "-n", "--", java, "-Xmx256m",
         "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
         LabWorker.class.getName(), v.version(), e.name(), dir.toAbsolutePath().toString(),
-        ramInside);
+        ramInside));
+    cmd.addAll(List.of(caseArgs));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(dir.resolve("worker.log").toFile()).start();
     if (!p.waitFor(EXPERIMENT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
@@ -265,11 +340,17 @@ public final class GroundTruth {
         || detection >= 0 && Math.abs(detection - m.detectionMs()) > tolerance) {
       why.add("detection " + detection + " vs " + m.detectionMs() + " ms (±" + tolerance + ")");
     }
-    Agree agree = why.isEmpty() ? Agree.YES
-        : Known.reason(v.version(), e.name()) != null ? Agree.KNOWN : Agree.NO;
-    return new Row(e.name(), v.version(), e.fault(), qemu, m.outcome(), qemuFinal, m.finals(),
-        timeline, m.timeline(), detection, m.detectionMs(), tolerance, m.caseId(), agree,
-        String.join("; ", why), labError);
+    Row row = new Row(e.name(), v.version(), e.fault(), qemu, m.outcome(), qemuFinal,
+        m.finals(), timeline, m.timeline(), detection, m.detectionMs(), tolerance, m.caseId(),
+        why.isEmpty() ? Agree.YES : Agree.NO, String.join("; ", why), labError, "");
+    if (why.isEmpty()) {
+      return row;
+    }
+    return Known.explain(v, e, row, why).map(ds -> new Row(row.experiment(), row.version(),
+        row.fault(), row.qemu(), row.model(), row.qemuFinal(), row.modelFinal(),
+        row.qemuTimeline(), row.modelTimeline(), row.qemuDetection(), row.modelDetection(),
+        row.toleranceMs(), row.modelCase(), Agree.KNOWN, row.mismatch(), row.labError(),
+        String.join(",", ds.stream().map(Known.Difference::name).toList()))).orElse(row);
   }
 
   /** The model's case: outcome, "src S/R, dst S/R", timeline from the fault, detection (ms). */
@@ -382,6 +463,14 @@ public final class GroundTruth {
   }
 
   static long point(GoldenRun golden, Experiment e) {
+    if (e.step().equals(Experiments.RUNNING)) {
+      long pong = Experiments.packagePong(golden);
+      if (pong < 0 || pong + 1 >= golden.points().size()) {
+        throw new IllegalStateException(e.name() + ": no event after the package's PONG in the"
+            + " failure-free " + golden + " run");
+      }
+      return pong + 1;
+    }
     long from = 0;
     if (e.after() != null) {
       from = golden.points().stream().filter(x -> x.label().equals(e.after())).findFirst()
@@ -416,6 +505,40 @@ public final class GroundTruth {
     return '"' + s.replace("\"", "'") + '"';
   }
 
+  /**
+   * QEMU's outcome per experiment and version as a Markdown table (the README's): where the
+   * model's outcome differs it follows, and a row that is not "yes" says which known
+   * differences explain it, or what differs.
+   */
+  public static String markdown(List<Row> rows) {
+    List<String> versions = List.of("7.2", "10.0", "11.1");
+    Map<String, Map<String, Row>> byExperiment = new java.util.LinkedHashMap<>();
+    for (Row r : rows) {
+      byExperiment.computeIfAbsent(r.experiment(), k -> new java.util.TreeMap<>())
+          .put(r.version(), r);
+    }
+    StringBuilder b = new StringBuilder("| experiment | 7.2 | 10.0 | 11.1 |\n"
+        + "| --- | --- | --- | --- |\n");
+    byExperiment.forEach((name, byVersion) -> {
+      b.append("| ").append(name).append(" |");
+      for (String v : versions) {
+        Row r = byVersion.get(v);
+        b.append(r == null ? "" : " " + cell(r)).append(" |");
+      }
+      b.append('\n');
+    });
+    return b.toString();
+  }
+
+  private static String cell(Row r) {
+    String s = r.qemu().name() + (r.model() != r.qemu() ? " / model " + r.model().name() : "");
+    return switch (r.agree()) {
+      case YES -> s;
+      case KNOWN -> s + " (known: " + r.known().replace(",", ", ") + ")";
+      case NO -> s + " (differs: " + r.mismatch() + ")";
+    };
+  }
+
   /** The agreement table as text. */
   public static String table(List<Row> rows) {
     StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
@@ -427,7 +550,7 @@ public final class GroundTruth {
           r.qemu(), r.model(), r.agree().name().toLowerCase(Locale.ROOT), r.qemuFinal(),
           r.modelFinal(), r.qemuDetection(), r.modelDetection(),
           (r.mismatch().isEmpty() ? "" : "; " + r.mismatch()) + (r.agree() == Agree.KNOWN
-              ? " [known: " + Known.reason(r.version(), r.experiment()) + "]" : "")));
+              ? " [known " + r.known() + ": " + Known.reasons(r.known()) + "]" : "")));
     }
     Map<Agree, Long> n = new java.util.EnumMap<>(Agree.class);
     rows.forEach(r -> n.merge(r.agree(), 1L, Long::sum));

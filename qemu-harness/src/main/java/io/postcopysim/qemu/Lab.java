@@ -35,6 +35,8 @@ final class Lab implements Closeable {
   final int destinationPort;
   private final AtomicBoolean destinationRan = new AtomicBoolean();
   private final Thread watcher;
+  /** Samples the sockets and the DROP counters into LOGDIR/ss.log (see {@link #sampleSockets}). */
+  private final Process sockets;
   private volatile boolean closing;
   private final List<String[]> polled = new CopyOnWriteArrayList<>();
   private final List<String> notes = new CopyOnWriteArrayList<>();
@@ -51,28 +53,29 @@ final class Lab implements Closeable {
    * @param tcpRetries2 net.ipv4.tcp_retries2 in the namespace (15 is Linux's default)
    */
   record Setup(boolean postcopy, boolean returnPath, boolean destinationAutostart,
-      boolean proxy, boolean loadError, int tcpRetries2, boolean smallGuest) {
+      boolean proxy, boolean loadError, int tcpRetries2, boolean smallGuest, boolean disk) {
     Setup(boolean postcopy, boolean returnPath, boolean destinationAutostart) {
-      this(postcopy, returnPath, destinationAutostart, false, false, 15, false);
+      this(postcopy, returnPath, destinationAutostart, false, false, 15, false, false);
     }
 
     Setup withProxy() {
       return new Setup(postcopy, returnPath, destinationAutostart, true, loadError, tcpRetries2,
-          smallGuest);
+          smallGuest, disk);
     }
 
     Setup withLoadError() {
       return new Setup(postcopy, returnPath, destinationAutostart, proxy, true, tcpRetries2,
-          smallGuest);
+          smallGuest, disk);
     }
 
     Setup withRetries2(int r) {
       return new Setup(postcopy, returnPath, destinationAutostart, proxy, loadError, r,
-          smallGuest);
+          smallGuest, disk);
     }
 
     Setup paused() {
-      return new Setup(postcopy, returnPath, false, proxy, loadError, tcpRetries2, smallGuest);
+      return new Setup(postcopy, returnPath, false, proxy, loadError, tcpRetries2, smallGuest,
+          disk);
     }
 
     /**
@@ -81,9 +84,23 @@ final class Lab implements Closeable {
      */
     Setup small() {
       return new Setup(postcopy, returnPath, destinationAutostart, proxy, loadError, tcpRetries2,
-          true);
+          true, disk);
+    }
+
+    /**
+     * Both QEMUs share one raw image ({@link #DISK_INSIDE}, virtio-blk) with QEMU's own image
+     * locking on: the destination takes the write lock when it activates the disk, the
+     * source gets it back only if the destination let go (or died).
+     */
+    Setup withDisk() {
+      return new Setup(postcopy, returnPath, destinationAutostart, proxy, loadError, tcpRetries2,
+          smallGuest, true);
     }
   }
+
+  /** The shared disk image, as both QEMUs see it (inside the version's root). */
+  static final String DISK_INSIDE = "/var/tmp/pcsim-disk.raw";
+  static final int DISK_BYTES = 16 << 20;
 
   /** The small guest's RAM (-m 32M) and its random image (loaded at 16 MiB). */
   static final long SMALL_RAM_BYTES = 32L << 20;
@@ -101,11 +118,17 @@ final class Lab implements Closeable {
     this.setup = setup;
     destinationPort = freePort();
     String mem = setup.smallGuest() ? (SMALL_RAM_BYTES >> 20) + "M" : "256M";
-    source = Qemu.start(version, "src", runDir, ram, mem, logDir, 0, false,
-        setup.loadError() ? List.of("-device", "virtio-rng-pci") : List.of());
+    List<String> disk = setup.disk() ? List.of("-drive", "file=" + DISK_INSIDE
+        + ",format=raw,if=none,id=d0,file.locking=on", "-device", "virtio-blk-pci,drive=d0")
+        : List.of();
+    List<String> sourceOnly = new java.util.ArrayList<>(disk);
+    if (setup.loadError()) {
+      sourceOnly.addAll(List.of("-device", "virtio-rng-pci"));
+    }
+    source = Qemu.start(version, "src", runDir, ram, mem, logDir, 0, false, sourceOnly);
     // -S and no cont: the destination loads but does not start (dest-autostart off).
     destination = Qemu.start(version, "dst", runDir, ram, mem, logDir, destinationPort,
-        !setup.destinationAutostart(), List.of());
+        !setup.destinationAutostart(), disk);
     net.addPort(destinationPort);
     if (setup.proxy()) {
       proxy = new FaultProxy(destinationPort);
@@ -125,9 +148,24 @@ final class Lab implements Closeable {
     source.qmp("migrate-set-parameters", Map.of("max-bandwidth", ScenarioFile.MAX_BANDWIDTH,
         "max-postcopy-bandwidth", setup.smallGuest() ? 0L
             : ScenarioFile.MAX_POSTCOPY_BANDWIDTH));
+    sockets = sampleSockets(logDir);
     watcher = new Thread(this::watch, "lab-watch");
     watcher.setDaemon(true);
     watcher.start();
+  }
+
+  /**
+   * Every 100 ms until the lab closes: a wall-clock stamp (epoch ms, as the facts' times),
+   * {@code ss -tinoe} of the namespace's TCP sockets (per socket: bytes_sent, bytes_acked,
+   * unacked, retrans, backoff, timer) and {@code iptables -L INPUT -v -n -x} (packets and
+   * bytes dropped per rule), into LOGDIR/ss.log: which side has unacknowledged data after a
+   * cut, and when its retransmission timer gives up.
+   */
+  private static Process sampleSockets(Path logDir) throws IOException {
+    String loop = "while :; do echo \"@ $(date +%s%3N)\"; ss -tinoe; "
+        + "iptables -w -L INPUT -v -n -x; sleep 0.1; done";
+    return new ProcessBuilder("sh", "-c", loop).redirectErrorStream(true)
+        .redirectOutput(logDir.resolve("ss.log").toFile()).start();
   }
 
   static int freePort() throws IOException {
@@ -247,6 +285,7 @@ final class Lab implements Closeable {
     // No interrupt: one in the middle of a QMP call would close the QMP channel
     // (ClosedByInterruptException), and every later read would say "dead".
     watcher.join(5000);
+    sockets.destroy();
     observedUntilMillis = System.currentTimeMillis(); // wall-clock-ok
   }
 
@@ -337,6 +376,7 @@ final class Lab implements Closeable {
   public void close() throws IOException {
     closing = true;
     watcher.interrupt();
+    sockets.destroy();
     if (proxy != null) {
       proxy.close();
     }

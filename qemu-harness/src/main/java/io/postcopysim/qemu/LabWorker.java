@@ -13,17 +13,28 @@ import java.util.stream.Stream;
  * under {@code unshare -n}, so the QEMUs, the proxy, the iptables rules and the tcp_retries2
  * setting all live in that namespace and vanish with it. Writes DIR/observation.json.
  *
- * <p>Arguments: VERSION EXPERIMENT DIR RAM_INSIDE_ROOT (the small guest's image is beside it,
- * with -small before .bin)
+ * <p>Arguments: VERSION EXPERIMENT DIR RAM_INSIDE_ROOT [CASE_ID SCENARIO] (the small guest's
+ * image is beside it, with -small before .bin; with a case, the experiment is the case's
+ * placement, derived again here from the same scenario)
  */
 public final class LabWorker {
   private LabWorker() {}
 
+  private static Experiment placed(QemuVersion v, String caseId, String scenario) {
+    Experiments.Placement p = Experiments.forCase(v, io.postcopysim.faults.CaseId.parse(caseId),
+        io.postcopysim.scenarios.ScenarioLoader.load(Path.of(scenario)).study());
+    if (p instanceof Experiments.Placed placed) {
+      return placed.experiment();
+    }
+    throw new IllegalArgumentException(((Experiments.NotPlaced) p).why());
+  }
+
   public static void main(String[] args) throws Exception {
     QemuVersion v = QemuVersion.of(args[0]);
-    Experiment e = Experiments.forVersion(v).stream().filter(x -> x.name().equals(args[1]))
-        .findFirst().orElseThrow(() -> new IllegalArgumentException("no experiment " + args[1]
-            + " for QEMU " + args[0]));
+    Experiment e = args.length > 5 ? placed(v, args[4], args[5])
+        : Experiments.forVersion(v).stream().filter(x -> x.name().equals(args[1]))
+            .findFirst().orElseThrow(() -> new IllegalArgumentException("no experiment "
+                + args[1] + " for QEMU " + args[0]));
     Path dir = Files.createDirectories(Path.of(args[2]));
     String runDir = "/tmp/pcsim-" + ProcessHandle.current().pid();
     Path runOnHost = Files.createDirectories(v.onHost(runDir));
@@ -59,6 +70,7 @@ public final class LabWorker {
     facts.put("postcopy_ram", e.setup().postcopy());
     facts.put("return_path", e.setup().returnPath() || e.setup().postcopy());
     facts.put("small_guest", e.setup().smallGuest());
+    facts.put("disk", e.setup().disk());
     facts.put("give_up_ms", GroundTruth.giveUpNanos(e.setup().tcpRetries2()) / 1_000_000);
     Path tmp = dir.resolve("observation.json.tmp");
     json.writeValue(tmp.toFile(), facts);

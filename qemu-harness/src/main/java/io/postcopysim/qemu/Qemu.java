@@ -50,6 +50,7 @@ final class Qemu implements Closeable {
         "-device", "loader,file=" + ram + ",addr=0x1000000",
         "-qmp", "unix:" + sock + ",server=on,wait=off"));
     cmd.addAll(extra);
+    cmd.addAll(traceArgs(System.getenv(TRACE_ENV)));
     if (incomingPort > 0) {
       cmd.addAll(List.of("-incoming", "tcp:127.0.0.1:" + incomingPort));
     }
@@ -64,6 +65,27 @@ final class Qemu implements Closeable {
       p.destroyForcibly();
       throw e;
     }
+  }
+
+  /**
+   * Optional QEMU trace events for lab diagnostics: a comma-separated list of event names or
+   * patterns (e.g. {@code migrate_send_rp_message,postcopy_pause_*}) in this environment
+   * variable; the events go to the side's log (QEMU's "log" trace backend, on stderr).
+   */
+  static final String TRACE_ENV = "PCSIM_QEMU_TRACE";
+
+  static List<String> traceArgs(String patterns) {
+    List<String> out = new ArrayList<>();
+    if (patterns == null || patterns.isBlank()) {
+      return out;
+    }
+    out.addAll(List.of("-msg", "timestamp=on")); // PID@SECONDS.MICROS: before each event
+    for (String t : patterns.split(",")) {
+      if (!t.isBlank()) {
+        out.addAll(List.of("-trace", "enable=" + t.strip()));
+      }
+    }
+    return out;
   }
 
   /** QMP events so far. */

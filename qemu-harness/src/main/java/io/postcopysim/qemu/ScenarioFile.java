@@ -49,14 +49,15 @@ final class ScenarioFile {
     b.append("# loopback in a network namespace; QEMU's caps are migration.max-bandwidth and"
         + " max-postcopy-bandwidth;"
         + " give-up is Linux's for tcp_retries2=").append(s.tcpRetries2())
-        .append(" on loopback (tcp_model_timeout from TCP_RTO_MIN); the RTO itself rounds up to"
-            + " 51 jiffies, 204 ms, on a HZ=250 kernel\n");
+        .append(" on loopback (tcp_model_timeout from TCP_RTO_MIN), each RTO expiry rounded by"
+            + " Debian's HZ=250 timer wheel; delayed ACKs of 40 ms\n");
     b.append("network:\n");
     b.append("  bandwidth: 10Gbit/s  # loopback; QEMU's caps are max-bandwidth below\n");
     b.append("  latency: 50us\n");
     b.append("  socket-buffer: 4MiB\n");
     b.append("  tcp: {retransmit-give-up: ").append(giveUp / Time.MILLISECOND)
-        .append("ms, rto-min: 204ms, user-timeout: 0s, keepalive: {enabled: false}}\n");
+        .append("ms, rto-min: 200ms, user-timeout: 0s, delayed-ack: 40ms, timer-hz: 250,"
+            + " keepalive: {enabled: false}}\n");
     b.append("migration:\n");
     b.append("  variants: [").append(e.variantFor(v)).append("]\n");
     b.append("  qemu-version: ").append(v.version()).append('\n');
@@ -70,7 +71,9 @@ final class ScenarioFile {
     b.append("  max-bandwidth: ").append(MAX_BANDWIDTH >> 20).append("MiB/s\n");
     b.append("  max-postcopy-bandwidth: ").append(s.smallGuest() ? "0"
         : (MAX_POSTCOPY_BANDWIDTH >> 20) + "MiB/s").append('\n');
-    b.append("  disk-locking: false  # no disk\n");
+    b.append(s.disk() ? "  disk-locking: true  # one raw image, QEMU's own locks (file.locking=on)\n"
+        + "  disk-lock-lease: 0s  # a dead process's lock is free at once\n"
+        : "  disk-locking: false  # no disk\n");
     b.append("  dest-autostart: ").append(autostart).append(s.destinationAutostart() ? ""
         : "  # -S, no cont").append('\n');
     b.append("  return-path: ").append(s.returnPath() || s.postcopy()).append('\n');

@@ -30,6 +30,15 @@ class LabSetupTest {
   }
 
   @Test
+  void qemuTraceEventsAreOptIn() {
+    assertThat(Qemu.traceArgs(null)).isEmpty();
+    assertThat(Qemu.traceArgs(" ")).isEmpty();
+    assertThat(Qemu.traceArgs("migrate_send_rp_message, postcopy_pause_*")).containsExactly(
+        "-msg", "timestamp=on", "-trace", "enable=migrate_send_rp_message",
+        "-trace", "enable=postcopy_pause_*");
+  }
+
+  @Test
   void tcpGiveUpFollowsTcpRetries2() {
     assertThat(GroundTruth.giveUpNanos(5)).isEqualTo(Time.millis(12_600));
     assertThat(GroundTruth.giveUpNanos(15)).isEqualTo(Time.millis(924_600));
@@ -55,7 +64,7 @@ class LabSetupTest {
         var s = ScenarioLoader.load(f).study();
         assertThat(s.variants()).extracting(x -> x.name()).containsExactly(e.variantFor(q));
         assertThat(s.kinds()).containsExactly(e.kind());
-        assertThat(s.params().diskLocking()).isFalse();
+        assertThat(s.params().diskLocking()).as("locking on a shared disk").isEqualTo(e.setup().disk());
         assertThat(s.params().deviceStateBytes()).isEqualTo(70_000);
         assertThat(s.tcp().retransmitGiveUpNanos())
             .isEqualTo(GroundTruth.giveUpNanos(e.setup().tcpRetries2()));
@@ -74,12 +83,8 @@ class LabSetupTest {
   }
 
   @Test
-  void knownDisagreementsNameExperimentsThatExist() {
-    for (String key : Known.DISAGREEMENTS.keySet()) {
-      String[] k = key.split("/", 2);
-      assertThat(Experiments.forVersion(QemuVersion.of(k[0]))).as(key)
-          .extracting(Experiment::name).contains(k[1]);
-      assertThat(Known.DISAGREEMENTS.get(key)).as(key).isNotBlank();
-    }
+  void knownDifferencesHaveDistinctNamesAndReasons() {
+    assertThat(Known.ALL).extracting(Known.Difference::name).doesNotHaveDuplicates();
+    assertThat(Known.ALL).allSatisfy(d -> assertThat(d.reason()).isNotBlank());
   }
 }

@@ -23,6 +23,7 @@ class QemuFactsTest {
   private static String killedBeforePong(boolean destinationAlive) {
     return """
         {"lab_start_ms": 0, "fault_at_ms": 1075, "observed_until_ms": 7075, "settle_ms": 6000,
+         "fault_action": "kill -9 dst",
          "events": [
           {"side": "src", "t_ms": 200, "event": "MIGRATION", "data": {"status": "active"}},
           {"side": "src", "t_ms": 1000, "event": "STOP", "data": null},
@@ -58,6 +59,54 @@ class QemuFactsTest {
     assertThat(s.timeline()).isEqualTo("src:active@-875 src:stop@-75 src:postcopy-device@-74"
         + " dst:postcopy-active@-67 dst:resume@-65 src:failing@+24 src:resume@+25"
         + " src:failed@+26 dst:exit@+5");
+  }
+
+  /**
+   * The lab's polls are 20 ms apart: the first poll after a fault struck at SHUT shows the
+   * destination completed, which its MIGRATION event reported 18 ms before the fault (7.2's
+   * precopy-rp-shut-blackhole). That is no detection; a polled change no event reported is.
+   */
+  @Test
+  void aPollShowingWhatAnEventReportedBeforeTheFaultIsNoDetection() throws Exception {
+    String o = """
+        {"lab_start_ms": 0, "fault_at_ms": 1000, "observed_until_ms": 5000, "settle_ms": 4000,
+         "events": [
+          {"side": "src", "t_ms": 100, "event": "MIGRATION", "data": {"status": "active"}},
+          {"side": "src", "t_ms": 940, "event": "STOP", "data": null},
+          {"side": "dst", "t_ms": 981, "event": "RESUME", "data": null},
+          {"side": "dst", "t_ms": 982, "event": "MIGRATION", "data": {"status": "completed"}}],
+         "polled": [
+          {"side": "dst", "t_ms": 990, "status": "active"},
+          {"side": "src", "t_ms": 990, "status": "active"},
+          {"side": "dst", "t_ms": 1006, "status": "completed"}%s],
+         "src": {"alive": true, "exited_at_ms": -1, "query_migrate": {"status": "active"}},
+         "dst": {"alive": true, "exited_at_ms": -1, "query_migrate": {"status": "completed"}}}""";
+    assertThat(QemuFacts.of(JSON.readTree(o.formatted("")), 12_600, false).detectionMs())
+        .isEqualTo(-1);
+    String failedLater = ", {\"side\": \"src\", \"t_ms\": 1030, \"status\": \"failed\"}";
+    assertThat(QemuFacts.of(JSON.readTree(o.formatted(failedLater)), 12_600, false)
+        .detectionMs()).isEqualTo(30);
+  }
+
+  /**
+   * 10.0, source killed in precopy: the destination exited 14 ms later and its failed event
+   * was lost with its QMP connection. The survivor's exit is its detection; the killed side's
+   * own exit is not.
+   */
+  @Test
+  void theSurvivorsExitIsItsDetection() throws Exception {
+    String o = """
+        {"lab_start_ms": 0, "fault_at_ms": 1000, "observed_until_ms": 5000, "settle_ms": 4000,
+         "fault_action": "kill -9 src",
+         "events": [{"side": "src", "t_ms": 100, "event": "MIGRATION", "data": {"status": "active"}}],
+         "polled": [],
+         "src": {"alive": false, "exited_at_ms": 1007},
+         "dst": {"alive": false, "exited_at_ms": %d}}""";
+    assertThat(QemuFacts.of(JSON.readTree(o.formatted(1014)), 12_600, false).detectionMs())
+        .isEqualTo(14);
+    assertThat(QemuFacts.of(JSON.readTree(o.formatted(-1).replace("\"alive\": false,"
+        + " \"exited_at_ms\": -1", "\"alive\": true, \"exited_at_ms\": -1")), 12_600, false)
+        .detectionMs()).isEqualTo(-1);
   }
 
   @Test

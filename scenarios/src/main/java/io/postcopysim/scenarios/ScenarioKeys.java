@@ -172,6 +172,15 @@ public final class ScenarioKeys {
         sc -> tcp(sc).rtoMinNanos()));
     keys.add(duration("network.tcp.user-timeout", td.userTimeoutNanos(), false,
         sc -> tcp(sc).userTimeoutNanos()));
+    keys.add(duration("network.tcp.delayed-ack", td.delayedAckNanos(), false,
+        sc -> tcp(sc).delayedAckNanos()));
+    keys.add(new Key("network.tcp.timer-hz", "integer", (long) td.timerHz(), (s, k, v) -> {
+      int hz = (int) s.integer(k, td.timerHz(), 0, 1000);
+      if (hz != 0 && hz < 100) {
+        throw s.error(s.raw(k), k, "0 (exact timers) or 100..1000");
+      }
+      return (long) hz;
+    }, sc -> tcp(sc).timerHz()));
     keys.add(bool("network.tcp.keepalive.enabled", false, sc -> tcp(sc).keepalive().enabled()));
     keys.add(duration("network.tcp.keepalive.idle", kd.idleNanos(), true,
         sc -> tcp(sc).keepalive().idleNanos()));

@@ -153,6 +153,15 @@ public final class Migration {
     return destination.hasAllPages();
   }
 
+  /**
+   * Whether the source's migration thread waits for something that will never come (10.2's
+   * PONG after the return path died; 7.2's completion deadlock past the final EOF): no pause,
+   * recovery or cancel can move it, whatever status it reports.
+   */
+  public boolean sourceWedged() {
+    return source.wedged();
+  }
+
   /** Fault hook: the destination's device-state load fails. */
   public void failDestinationLoad() {
     destination.failNextLoad();

@@ -75,6 +75,18 @@ public enum QemuVersion {
   }
 
   /**
+   * Whether an error on the return path past the final EOF wedges the source for good: 7.2's
+   * return-path thread, in postcopy, pauses (postcopy_pause_return_path_thread) and waits for
+   * the migration thread, which is in migration_completion joining it
+   * (await_return_path_close_on_source): neither moves again, the source stays postcopy-active
+   * and notices nothing (lab 7.2: dest-kill-before-shut). From 8.2 the return-path thread
+   * exits on an error and the migration thread fails the completion.
+   */
+  boolean wedgesOnReturnPathErrorInCompletion() {
+    return this == V7_2;
+  }
+
+  /**
    * Whether a source that cannot take the disk lock back keeps its VM stopped (10.2: "Do not
    * try to start VM if disk activation fails") instead of going on without its disk, which
    * older QEMU does and which the model ends as the process's death.

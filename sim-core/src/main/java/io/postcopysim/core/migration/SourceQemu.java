@@ -64,6 +64,8 @@ final class SourceQemu implements SocketListener, WriteListener {
   private boolean packageWritten;
   private boolean committed;
   private boolean eofSent;
+  /** The migration thread can never act again (nor be paused, recovered or cancelled). */
+  private boolean wedged;
   private long ping3Timer = -1;
   // 10.2's gate: the return-path thread only flags the PONG of 0x42; the migration thread
   // commits at the top of its next iteration, or at once if it waits with nothing to send.
@@ -120,6 +122,7 @@ final class SourceQemu implements SocketListener, WriteListener {
     packageWritten = o.packageWritten;
     committed = o.committed;
     eofSent = o.eofSent;
+    wedged = o.wedged;
     ping3Timer = o.ping3Timer;
     packageLoadedFlag = o.packageLoadedFlag;
     waitingForPong = o.waitingForPong;
@@ -140,6 +143,11 @@ final class SourceQemu implements SocketListener, WriteListener {
 
   MigrationStatus status() {
     return status;
+  }
+
+  /** Whether the migration thread can never act again (see {@link Migration#sourceWedged}). */
+  boolean wedged() {
+    return wedged;
   }
 
   boolean committed() {
@@ -598,6 +606,13 @@ final class SourceQemu implements SocketListener, WriteListener {
     if (waitingForPong) {
       // The migration thread sleeps on an event only the PONG sets; the return-path thread
       // exits on the error and nobody wakes it: no status change, for good (10.2).
+      wedged = true;
+      endpoint().setListener(SocketListener.IGNORE);
+      return;
+    }
+    if (eofSent && status == MigrationStatus.POSTCOPY_ACTIVE
+        && version.wedgesOnReturnPathErrorInCompletion()) {
+      wedged = true; // 7.2: both threads wait for each other, postcopy-active for good
       endpoint().setListener(SocketListener.IGNORE);
       return;
     }

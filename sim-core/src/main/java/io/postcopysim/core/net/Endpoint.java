@@ -92,6 +92,16 @@ public final class Endpoint {
     return host;
   }
 
+  /** The flow this endpoint sends on, or null before connect. */
+  Flow outgoing() {
+    return out;
+  }
+
+  /** The flow this endpoint receives on (its peer's outgoing flow), or null before connect. */
+  Flow incoming() {
+    return peer == null ? null : peer.out;
+  }
+
   public void setListener(SocketListener listener) {
     this.listener = listener;
   }

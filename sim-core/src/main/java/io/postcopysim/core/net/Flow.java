@@ -19,6 +19,14 @@ import java.util.List;
  * partition or a crash makes an acknowledgement fail to come, so the failure-free run has one
  * event per message, and every one of them is a meaningful failure point.
  *
+ * <p>Acknowledgements follow Linux's delayed ACK: a message larger than one MSS is
+ * acknowledged on arrival (Linux acks every second full segment at once), acknowledging
+ * everything before it; a smaller one (a PONG, a page request, a command) when the receiver's
+ * delayed-ACK timer fires ({@link TcpParams#delayedAckNanos} after the first unacknowledged
+ * arrival) or with the first data the receiver sends before that ({@link #piggyback}). Real
+ * QEMU 7.2/10.0 showed why it matters: a cut 1-5 ms after the destination's last PONGs leaves
+ * them unacknowledged, so the destination's own TCP gives up and it pauses too.
+ *
  * <p>Simplifications (each bounded by one message): the receive window is learnt by the sender
  * at once rather than one latency later; a message larger than the receive buffer is sent alone.
  */
@@ -34,9 +42,16 @@ final class Flow {
   private final EventHandler retransmit = arg -> retransmit();
   private final EventHandler giveUp = arg -> giveUp();
   private final EventHandler writable = arg -> wakeWriters();
+  private final EventHandler nagleReleased = arg -> {
+    nagleHandle = -1;
+    nagleAt = Time.NEVER;
+    collectAcked();
+    plan();
+  };
   private final int retransmitLabel;
   private final int giveUpLabel;
   private final int writableLabel;
+  private final int nagleLabel;
 
   private long nextSeq;
   private long nextOffset;
@@ -50,6 +65,12 @@ final class Flow {
   private long giveUpHandle = -1;
   private long giveUpAt = Time.NEVER;
   private long writableHandle = -1;
+  /** When the receiver's delayed-ACK timer started (first unacknowledged small arrival). */
+  private long delayedSince = Time.NEVER;
+  /** End offset of the last small segment transmitted (Nagle's, Minshall's variant). */
+  private long lastSmallEnd;
+  private long nagleHandle = -1;
+  private long nagleAt = Time.NEVER;
 
   private record PendingWrite(long ackedOffsetNeeded, WriteListener listener, Object token) {}
 
@@ -64,6 +85,7 @@ final class Flow {
     this.retransmitLabel = o.retransmitLabel;
     this.giveUpLabel = o.giveUpLabel;
     this.writableLabel = o.writableLabel;
+    this.nagleLabel = o.nagleLabel;
     this.nextSeq = o.nextSeq;
     this.nextOffset = o.nextOffset;
     this.ackedOffset = o.ackedOffset;
@@ -75,11 +97,16 @@ final class Flow {
     this.giveUpHandle = o.giveUpHandle;
     this.giveUpAt = o.giveUpAt;
     this.writableHandle = o.writableHandle;
+    this.delayedSince = o.delayedSince;
+    this.lastSmallEnd = o.lastSmallEnd;
+    this.nagleHandle = o.nagleHandle;
+    this.nagleAt = o.nagleAt;
     fork.put(o, this);
     fork.handler(o.deliver, deliver);
     fork.handler(o.retransmit, retransmit);
     fork.handler(o.giveUp, giveUp);
     fork.handler(o.writable, writable);
+    fork.handler(o.nagleReleased, nagleReleased);
     fork.later(() -> {
       for (PendingWrite w : o.pendingWrites) {
         pendingWrites.add(new PendingWrite(w.ackedOffsetNeeded(), fork.get(w.listener()),
@@ -99,6 +126,7 @@ final class Flow {
     this.retransmitLabel = Labels.intern(who + "retransmit");
     this.giveUpLabel = Labels.intern(who + "ETIMEDOUT");
     this.writableLabel = Labels.intern(who + "writable");
+    this.nagleLabel = Labels.intern(who + "acked-small");
   }
 
   // ---- the sending application ----
@@ -179,9 +207,75 @@ final class Flow {
       if (waiting > 0 && waiting + s.size > params.socketBufferBytes()) {
         break; // receive window full: resumes when the receiver reads or a segment lands
       }
+      if (heldByNagle(s)) {
+        return;
+      }
       transmit(s, Math.max(sim.now(), wireFree));
+      if (small(s)) {
+        lastSmallEnd = s.endOffset();
+      }
       nextToSend++;
     }
+    if (nagleHandle >= 0) { // nothing waits for an ack any more: no wake-up, no event
+      cancel(nagleHandle);
+      nagleHandle = -1;
+      nagleAt = Time.NEVER;
+    }
+  }
+
+  private boolean small(Segment s) {
+    return !s.isFin() && s.size < TcpParams.MSS;
+  }
+
+  /**
+   * Nagle's algorithm as Linux has it (tcp_nagle_check, Minshall's variant): the last segment
+   * of the queue, if smaller than one MSS, waits while the last small segment sent is
+   * unacknowledged. QEMU's migration socket keeps Nagle on (only multifd's channels set
+   * TCP_NODELAY), so a PONG written right after another waits for the first one's (delayed)
+   * ack. Arms a wake-up at that ack.
+   */
+  private boolean heldByNagle(Segment s) {
+    // Only the queue's last segment can wait (tcp_write_xmit pushes every other one: a small
+    // write followed by more data coalesces into full segments).
+    if (!small(s) || s.seq != nextSeq - 1 || ackedOffset >= lastSmallEnd) {
+      return false;
+    }
+    armNagle();
+    return true;
+  }
+
+  /**
+   * (Re)arms the wake-up of a segment Nagle holds at the ack of the last small segment sent,
+   * or disarms it while that ack cannot come (a retransmission or a path change plans again).
+   * Never transmits: an ack that moves under a piggyback must not re-enter a flow mid-plan.
+   */
+  private void armNagle() {
+    long at = Time.NEVER;
+    for (int i = 0; i < segments.size(); i++) {
+      Segment x = segments.get(i);
+      if (x.endOffset() == lastSmallEnd) {
+        at = x.state == Segment.State.ARRIVED ? x.ackAt
+            : x.state == Segment.State.IN_FLIGHT && reverseOpen()
+                ? ackTimeAfterDelivery(x) : Time.NEVER;
+        break;
+      }
+    }
+    at = at == Time.NEVER ? Time.NEVER : Math.max(at, sim.now());
+    if (nagleHandle >= 0 && sim.isPending(nagleHandle) && nagleAt == at) {
+      return;
+    }
+    cancel(nagleHandle);
+    nagleHandle = -1;
+    nagleAt = at;
+    if (at != Time.NEVER) {
+      nagleHandle = sim.scheduleAt(at, sender.host().id().kernelId(), nagleLabel,
+          nagleReleased, 0);
+    }
+  }
+
+  /** When the ack of a segment still in flight would come, if nothing changes. */
+  private long ackTimeAfterDelivery(Segment x) {
+    return x.arrival + params.latencyNanos() + (small(x) ? params.delayedAckNanos() : 0);
   }
 
   private void transmit(Segment s, long start) {
@@ -194,6 +288,10 @@ final class Flow {
     s.arrival = end + params.latencyNanos();
     s.state = Segment.State.IN_FLIGHT;
     inflightBytes += s.size;
+    Flow in = sender.incoming();
+    if (in != null) {
+      in.piggyback(start); // the first byte out carries the ack of what the sender received
+    }
     int label = s.isFin() ? receiver.finLabel() : s.message.kind().recvLabel(receiver.host().id());
     s.deliveryHandle =
         sim.scheduleAt(s.arrival, receiver.host().id().kernelId(), label, deliver, s.seq);
@@ -205,7 +303,7 @@ final class Flow {
     s.state = Segment.State.ARRIVED;
     inflightBytes -= s.size;
     if (receiver.acceptsData()) {
-      s.ackAt = reverseOpen() ? sim.now() + params.latencyNanos() : Time.NEVER;
+      s.ackAt = reverseOpen() ? ackTime(s) : Time.NEVER;
       if (!s.delivered) {
         s.delivered = true;
         receiver.receive(s.message);
@@ -227,6 +325,80 @@ final class Flow {
       if (giveUpHandle >= 0 || s.ackAt == Time.NEVER) {
         updateGiveUpTimer();
       }
+    }
+  }
+
+  /**
+   * When the ack of a segment arriving now reaches the sender: at once (one latency) for a
+   * segment larger than one MSS, a FIN, a message a middlebox takes, or while the receiver's
+   * own data is on the wire (its packets carry the ack), acknowledging every byte before it
+   * too; else when the receiver's delayed-ACK timer, started by the first unacknowledged small
+   * arrival, fires.
+   */
+  private long ackTime(Segment s) {
+    long now = sim.now();
+    long latency = params.latencyNanos();
+    // A middlebox that takes the message (the lab's proxy) is a TCP peer of its own: relaying
+    // the other way all along, it acknowledges at once.
+    Flow back = receiver.outgoing();
+    if (params.delayedAckNanos() == 0 || s.isFin() || s.size > TcpParams.MSS
+        || receiver.host().middleboxWaiting() || back != null && back.transmitting()) {
+      acknowledgeAll(now + latency);
+      return now + latency;
+    }
+    if (delayedSince == Time.NEVER || now >= delayedAckFires()) {
+      delayedSince = now; // the timer before this one has fired: a new one starts
+    }
+    long at = Time.plus(delayedAckFires(), latency);
+    acknowledgeUpTo(at); // cumulative: the delayed ack covers what came before it too
+    return at;
+  }
+
+  private long delayedAckFires() {
+    return params.timerFires(delayedSince, delayedSince + params.delayedAckNanos());
+  }
+
+  /** Whether bytes are on the wire now: every packet of them carries the latest ack. */
+  boolean transmitting() {
+    return wireFree > sim.now();
+  }
+
+  /**
+   * The receiver sends data at {@code at}: its first segment acknowledges everything that has
+   * arrived, so a delayed ack still pending goes with it.
+   */
+  void piggyback(long at) {
+    if (delayedSince != Time.NEVER && at < delayedAckFires()) {
+      acknowledgeAll(at + params.latencyNanos());
+    }
+  }
+
+  /**
+   * A cumulative ack leaves at {@code ackAt - latency}: every arrived byte is acknowledged, and
+   * no delayed ack is pending any more.
+   */
+  private void acknowledgeAll(long ackAt) {
+    acknowledgeUpTo(ackAt);
+    delayedSince = Time.NEVER;
+  }
+
+  /**
+   * Every arrived segment is acknowledged by {@code ackAt} at the latest (lost acks too: a later
+   * ack is cumulative). Ack times never decrease along the buffer, so the walk back stops at
+   * the first segment already acknowledged by then.
+   */
+  private void acknowledgeUpTo(long ackAt) {
+    for (int i = segments.size() - 1; i >= 0; i--) {
+      Segment x = segments.get(i);
+      if (x.state == Segment.State.ARRIVED && x.ackAt <= ackAt) {
+        break;
+      }
+      if (x.state == Segment.State.ARRIVED) {
+        x.ackAt = ackAt;
+      }
+    }
+    if (nagleHandle >= 0) {
+      armNagle(); // the held segment's wake-up moves to the new ack
     }
   }
 
@@ -480,7 +652,8 @@ final class Flow {
     cancel(retransmitHandle);
     cancel(giveUpHandle);
     cancel(writableHandle);
-    retransmitHandle = giveUpHandle = writableHandle = -1;
+    cancel(nagleHandle);
+    retransmitHandle = giveUpHandle = writableHandle = nagleHandle = -1;
     writableAt = Time.NEVER;
   }
 

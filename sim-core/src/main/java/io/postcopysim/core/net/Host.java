@@ -38,6 +38,11 @@ public final class Host {
     loseNextMessage = true;
   }
 
+  /** Whether a middlebox waits to take the next message toward this host. */
+  boolean middleboxWaiting() {
+    return loseNextMessage;
+  }
+
   /** Whether the message now arriving is the one a middlebox takes (once). */
   boolean takesArrivingMessage() {
     boolean lost = loseNextMessage;

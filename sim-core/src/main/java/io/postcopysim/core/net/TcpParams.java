@@ -14,6 +14,11 @@ import io.postcopysim.core.kernel.Time;
  * @param keepalive keepalive settings; {@link Keepalive#OFF} unless the application enables it
  * @param rtoMinNanos Linux's TCP_RTO_MIN (200 ms): the first retransmission timeout is RTT + this
  * @param rtoMaxNanos Linux's TCP_RTO_MAX (120 s): the backoff stops doubling there
+ * @param delayedAckNanos Linux's delayed ACK (TCP_DELACK_MIN, 40 ms): a message no larger than
+ *     one {@link #MSS} is acknowledged this long after it arrived, or with the next data the
+ *     receiver sends, whichever is first; 0 = every message acknowledged on arrival
+ * @param timerHz the kernel's CONFIG_HZ when its timer wheel rounds the retransmission
+ *     timers up to the wheel's granularity (Debian: 250); 0 = exact timers
  */
 public record TcpParams(
     long bandwidthBitsPerSecond,
@@ -23,7 +28,12 @@ public record TcpParams(
     long userTimeoutNanos,
     Keepalive keepalive,
     long rtoMinNanos,
-    long rtoMaxNanos) {
+    long rtoMaxNanos,
+    long delayedAckNanos,
+    int timerHz) {
+
+  /** Ethernet's MSS: messages no larger than this are acknowledged late (delayed ACK). */
+  public static final long MSS = 1448;
 
   public TcpParams {
     require(bandwidthBitsPerSecond > 0 && bandwidthBitsPerSecond <= Time.MAX_RATE, "bandwidth");
@@ -32,45 +42,68 @@ public record TcpParams(
     require(retransmitGiveUpNanos > 0, "retransmit give-up");
     require(userTimeoutNanos >= 0, "user timeout");
     require(rtoMinNanos > 0 && rtoMaxNanos >= rtoMinNanos, "RTO bounds");
+    require(delayedAckNanos >= 0, "delayed ack");
+    require(timerHz == 0 || timerHz >= 100 && timerHz <= 1000, "timer-hz (0, or 100..1000)");
     if (keepalive == null) {
       throw new IllegalArgumentException("keepalive");
     }
   }
 
-  /** Linux defaults on a 10 Gbit/s LAN with 250 us one-way latency and 4 MiB buffers. */
+  /**
+   * Linux defaults on a 10 Gbit/s LAN with 250 us one-way latency and 4 MiB buffers: delayed
+   * ACKs of 40 ms, and Debian's kernel timer wheel (CONFIG_HZ=250).
+   */
   public static TcpParams defaults() {
     return new TcpParams(10_000_000_000L, Time.micros(250), 4L << 20, Time.millis(924_600), 0,
-        Keepalive.OFF, Time.millis(200), Time.seconds(120));
+        Keepalive.OFF, Time.millis(200), Time.seconds(120), Time.millis(40), 250);
   }
 
   public TcpParams withBandwidth(long bitsPerSecond) {
     return new TcpParams(bitsPerSecond, latencyNanos, socketBufferBytes, retransmitGiveUpNanos,
-        userTimeoutNanos, keepalive, rtoMinNanos, rtoMaxNanos);
+        userTimeoutNanos, keepalive, rtoMinNanos, rtoMaxNanos,
+        delayedAckNanos, timerHz);
   }
 
   public TcpParams withLatency(long nanos) {
     return new TcpParams(bandwidthBitsPerSecond, nanos, socketBufferBytes, retransmitGiveUpNanos,
-        userTimeoutNanos, keepalive, rtoMinNanos, rtoMaxNanos);
+        userTimeoutNanos, keepalive, rtoMinNanos, rtoMaxNanos,
+        delayedAckNanos, timerHz);
   }
 
   public TcpParams withSocketBuffer(long bytes) {
     return new TcpParams(bandwidthBitsPerSecond, latencyNanos, bytes, retransmitGiveUpNanos,
-        userTimeoutNanos, keepalive, rtoMinNanos, rtoMaxNanos);
+        userTimeoutNanos, keepalive, rtoMinNanos, rtoMaxNanos,
+        delayedAckNanos, timerHz);
   }
 
   public TcpParams withUserTimeout(long nanos) {
     return new TcpParams(bandwidthBitsPerSecond, latencyNanos, socketBufferBytes,
-        retransmitGiveUpNanos, nanos, keepalive, rtoMinNanos, rtoMaxNanos);
+        retransmitGiveUpNanos, nanos, keepalive, rtoMinNanos, rtoMaxNanos,
+        delayedAckNanos, timerHz);
   }
 
   public TcpParams withRetransmitGiveUp(long nanos) {
     return new TcpParams(bandwidthBitsPerSecond, latencyNanos, socketBufferBytes, nanos,
-        userTimeoutNanos, keepalive, rtoMinNanos, rtoMaxNanos);
+        userTimeoutNanos, keepalive, rtoMinNanos, rtoMaxNanos,
+        delayedAckNanos, timerHz);
   }
 
   public TcpParams withKeepalive(Keepalive k) {
     return new TcpParams(bandwidthBitsPerSecond, latencyNanos, socketBufferBytes,
-        retransmitGiveUpNanos, userTimeoutNanos, k, rtoMinNanos, rtoMaxNanos);
+        retransmitGiveUpNanos, userTimeoutNanos, k, rtoMinNanos, rtoMaxNanos,
+        delayedAckNanos, timerHz);
+  }
+
+  public TcpParams withDelayedAck(long nanos) {
+    return new TcpParams(bandwidthBitsPerSecond, latencyNanos, socketBufferBytes,
+        retransmitGiveUpNanos, userTimeoutNanos, keepalive, rtoMinNanos, rtoMaxNanos, nanos,
+        timerHz);
+  }
+
+  public TcpParams withTimerHz(int hz) {
+    return new TcpParams(bandwidthBitsPerSecond, latencyNanos, socketBufferBytes,
+        retransmitGiveUpNanos, userTimeoutNanos, keepalive, rtoMinNanos, rtoMaxNanos,
+        delayedAckNanos, hz);
   }
 
   /** Serialization time of {@code bytes} on one direction. */
@@ -93,24 +126,53 @@ public record TcpParams(
 
   /**
    * The first retransmission instant at or after {@code at} for data first sent at {@code first}:
-   * expiries at first + rto (1, 3, 7, ...) doubling up to TCP_RTO_MAX, then every TCP_RTO_MAX.
+   * expiries at first + rto (1, 3, 7, ...) doubling up to TCP_RTO_MAX, then every TCP_RTO_MAX;
+   * each armed when the one before fired, so with a timer wheel each is rounded up from the
+   * one before ({@link #timerFires}).
    */
   public long nextRetransmission(long first, long at) {
     long interval = initialRto();
-    long t = Time.plus(first, interval);
+    long t = timerFires(first, Time.plus(first, interval));
     // The doubling phase takes at most 64 steps; then expiries come every TCP_RTO_MAX, which
-    // is arithmetic, not a walk over every expiry of a give-up of years.
-    while (t < at && interval < rtoMaxNanos) {
+    // is arithmetic, not a walk over every expiry of a give-up of years (past a thousand
+    // wheel-rounded steps, 33 hours, the rounding is left out).
+    int steps = 0;
+    while (t < at && (interval < rtoMaxNanos || timerHz > 0 && steps < 1000)) {
       interval = Math.min(Time.plus(interval, interval), rtoMaxNanos);
-      t = Time.plus(t, interval);
+      t = timerFires(t, Time.plus(t, interval));
+      steps++;
     }
     if (t < at) {
-      long steps = (at - t + rtoMaxNanos - 1) / rtoMaxNanos;
-      t = steps > (Time.NEVER - t) / rtoMaxNanos ? Time.NEVER : t + steps * rtoMaxNanos;
+      long n = (at - t + rtoMaxNanos - 1) / rtoMaxNanos;
+      t = n > (Time.NEVER - t) / rtoMaxNanos ? Time.NEVER : t + n * rtoMaxNanos;
     }
     return t;
   }
 
+  /**
+   * When a kernel timer armed at {@code armed} for {@code due} fires. With exact timers, at
+   * {@code due}. With Linux's timer wheel (kernel/time/timer.c, calc_wheel_index and
+   * calc_index): the expiry in jiffies (rounded up) is put in the level its distance selects
+   * (level n holds distances below 63 x 8^n jiffies, with a granularity of 8^n jiffies) and
+   * rounded up past the next multiple of that granularity, on a grid shared by every timer of
+   * the machine: at HZ=250, an RTO of 6.4 s fires up to 256 ms late, and two sockets' timers
+   * due 100 ms apart can fire in the same tick.
+   */
+  public long timerFires(long armed, long due) {
+    if (timerHz == 0 || due == Time.NEVER) {
+      return due;
+    }
+    long jiffy = Time.SECOND / timerHz;
+    long now = armed / jiffy;
+    long expires = (due + jiffy - 1) / jiffy;
+    long delta = expires - now;
+    int shift = 0;
+    while (shift < 24 && delta >= 63L << shift) {
+      shift += 3;
+    }
+    long bucket = ((expires >> shift) + 1) << shift;
+    return bucket > Time.NEVER / jiffy ? Time.NEVER : bucket * jiffy;
+  }
 
   private static void require(boolean ok, String what) {
     if (!ok) {
