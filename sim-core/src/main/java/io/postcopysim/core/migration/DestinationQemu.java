@@ -23,7 +23,7 @@ final class DestinationQemu implements SocketListener {
 
   private final Simulation sim;
   private final MigrationParams params;
-  private final Variant variant;
+  private final VariantSpec spec;
   private final MigrationRecord record;
   private final SharedDisk disk;
   private final Guest guest;
@@ -57,7 +57,7 @@ final class DestinationQemu implements SocketListener {
       SharedDisk disk, Guest guest, Migration migration) {
     this.sim = sim;
     this.params = params;
-    this.variant = variant;
+    this.spec = variant.spec();
     this.record = record;
     this.disk = disk;
     this.guest = guest;
@@ -69,7 +69,7 @@ final class DestinationQemu implements SocketListener {
   /** A copy for a forked world. */
   DestinationQemu(DestinationQemu o, Fork fork, MigrationRecord record, SharedDisk disk,
       Guest guest, Migration migration) {
-    this(fork.simulation(), o.params, o.variant, record, disk, guest, migration);
+    this(fork.simulation(), o.params, o.spec, record, disk, guest, migration);
     this.received = o.received.copy();
     this.requested = o.requested.copy();
     this.backlog.addAll(o.backlog);
@@ -231,8 +231,9 @@ final class DestinationQemu implements SocketListener {
       MigMessage item = packageItems.get(packageNext++);
       if (item.kind() == Wire.POSTCOPY_LISTEN) {
         postcopy = PostcopyState.LISTENING;
-        if (variant.destinationPostcopyDevice() && returnPathOpen) {
-          setStatus(MigrationStatus.POSTCOPY_DEVICE);
+        // 10.2's loadvm_postcopy_handle_listen reports postcopy-device (with a return path)
+        if (spec.destStatusAfterListen() != MigrationStatus.ACTIVE && returnPathOpen) {
+          setStatus(spec.destStatusAfterListen());
         }
       } else if (item.kind() == Wire.DEVICE_STATE) {
         startLoading();
@@ -303,9 +304,9 @@ final class DestinationQemu implements SocketListener {
     }
   }
 
-  /** RFC variants: the package ended; acknowledge per the variant. */
+  /** A package without RUN ended (VM_EOF): acknowledge per the design's ack. */
   private void packageLoaded() {
-    switch (variant.destinationAck()) {
+    switch (spec.destinationAck()) {
       case AFTER_LOAD -> reply(MigMessage.returnPath(Wire.POSTCOPY_RUN_ACK, 0, 0));
       case AFTER_ACTIVATE -> {
         if (!activateDisk()) {
@@ -380,7 +381,7 @@ final class DestinationQemu implements SocketListener {
     if (loading) {
       return; // the EOF waits in the backlog; loaded() gets here again
     }
-    if (variant.precopyHandshake()) {
+    if (spec.precopyHandshake()) {
       reply(MigMessage.returnPath(Wire.PRECOPY_LOADED, 0, 0));
       return;
     }

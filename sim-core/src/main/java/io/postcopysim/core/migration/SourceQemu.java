@@ -25,7 +25,7 @@ import java.util.List;
 final class SourceQemu implements SocketListener, WriteListener {
   private final Simulation sim;
   private final MigrationParams params;
-  private final Variant variant;
+  private final VariantSpec spec;
   private final QemuVersion version;
   private final MigrationRecord record;
   private final SharedDisk disk;
@@ -34,9 +34,9 @@ final class SourceQemu implements SocketListener, WriteListener {
   private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
   private final ArrayDeque<Outgoing> urgent = new ArrayDeque<>();
   private final ArrayDeque<MigMessage> preemptQueue = new ArrayDeque<>();
-  private final int pingTimeoutLabel = Labels.intern("src:timer:ping3-timeout");
+  private final int gateTimeoutLabel;
   private final int paceLabel = Labels.intern("src:timer:rate-limit");
-  private final EventHandler ping3Expired = arg -> ping3Expired();
+  private final EventHandler gateExpired = arg -> gateExpired();
   private final EventHandler paced = arg -> {
     pacing = false;
     pump();
@@ -64,7 +64,7 @@ final class SourceQemu implements SocketListener, WriteListener {
   private boolean packageWritten;
   private boolean committed;
   private boolean eofSent;
-  private long ping3Timer = -1;
+  private long gateTimer = -1;
   // 10.2's gate: the return-path thread only flags the PONG of 0x42; the migration thread
   // commits at the top of its next iteration, or at once if it waits with nothing to send.
   private boolean packageLoadedFlag;
@@ -89,7 +89,10 @@ final class SourceQemu implements SocketListener, WriteListener {
       SharedDisk disk, Guest guest, Migration migration) {
     this.sim = sim;
     this.params = params;
-    this.variant = variant;
+    this.spec = variant.spec();
+    // PING3's timer keeps its label (and so its trace hash); other gates' timers have their own
+    this.gateTimeoutLabel = Labels.intern(spec.gate() == Variant.Gate.PONG_3
+        ? "src:timer:ping3-timeout" : "src:timer:gate-timeout");
     this.version = migration.version();
     this.record = record;
     this.disk = disk;
@@ -100,7 +103,7 @@ final class SourceQemu implements SocketListener, WriteListener {
   /** A copy for a forked world (between events, so no write is in progress). */
   SourceQemu(SourceQemu o, Fork fork, MigrationRecord record, SharedDisk disk, Guest guest,
       Migration migration) {
-    this(fork.simulation(), o.params, o.variant, record, disk, guest, migration);
+    this(fork.simulation(), o.params, o.spec, record, disk, guest, migration);
     assert !o.pumping : "forked mid-pump";
     queue.addAll(o.queue);
     urgent.addAll(o.urgent);
@@ -120,12 +123,12 @@ final class SourceQemu implements SocketListener, WriteListener {
     packageWritten = o.packageWritten;
     committed = o.committed;
     eofSent = o.eofSent;
-    ping3Timer = o.ping3Timer;
+    gateTimer = o.gateTimer;
     packageLoadedFlag = o.packageLoadedFlag;
     waitingForPong = o.waitingForPong;
     iterationStart = o.iterationStart;
     fork.put(o, this);
-    fork.handler(o.ping3Expired, ping3Expired);
+    fork.handler(o.gateExpired, gateExpired);
     fork.handler(o.paced, paced);
     fork.handler(o.precopyPaced, precopyPaced);
   }
@@ -135,7 +138,7 @@ final class SourceQemu implements SocketListener, WriteListener {
    * without it (postcopy, as QEMU does; PRECOPY_ACK's "loaded" travels on it).
    */
   private boolean returnPath() {
-    return params.returnPath() || variant.postcopy() || variant.precopyHandshake();
+    return params.returnPath() || spec.postcopy() || spec.precopyHandshake();
   }
 
   MigrationStatus status() {
@@ -171,7 +174,7 @@ final class SourceQemu implements SocketListener, WriteListener {
       send(MigMessage.command(Wire.OPEN_RETURN_PATH, 0), After.NOTHING);
       send(MigMessage.ping(Wire.PING_1), After.NOTHING);
     }
-    if (variant.postcopy()) {
+    if (spec.postcopy()) {
       send(MigMessage.command(Wire.POSTCOPY_ADVISE, 16), After.NOTHING);
     }
     dirtySince = sim.now();
@@ -186,7 +189,7 @@ final class SourceQemu implements SocketListener, WriteListener {
     if (status != MigrationStatus.ACTIVE || !migration.alive(HostId.SOURCE)) {
       return; // a rate-limit sleep may end after the process died
     }
-    if (variant.postcopy() && sim.now() >= params.precopyNanos()) {
+    if (spec.postcopy() && sim.now() >= params.precopyNanos()) {
       postcopyStart();
       return;
     }
@@ -282,7 +285,7 @@ final class SourceQemu implements SocketListener, WriteListener {
   /** {@code postcopy_start}, in QEMU's order (§3 steps 2-10). */
   private void postcopyStart() {
     // 7.2's postcopy_start reports postcopy-active before it stops the VM and never device.
-    setStatus(version.reportsDevice() || variant.gate() != Variant.Gate.NONE
+    setStatus(version.reportsDevice() || spec.gate() != Variant.Gate.NONE
         ? MigrationStatus.DEVICE : MigrationStatus.POSTCOPY_ACTIVE);
     record.guestStops(HostId.SOURCE, sim.now());
     disk.inactivate(HostId.SOURCE, sim.now());
@@ -296,11 +299,13 @@ final class SourceQemu implements SocketListener, WriteListener {
     List<MigMessage> items = new ArrayList<>();
     items.add(MigMessage.command(Wire.POSTCOPY_LISTEN, 0));
     items.add(MigMessage.command(Wire.DEVICE_STATE, params.deviceStateBytes()));
-    if (variant.runInPackage()) {
-      items.add(MigMessage.ping(Wire.PING_3));
-      if (variant.pingPackagedLoaded()) {
-        items.add(MigMessage.ping(Wire.PING_PACKAGED_LOADED));
-      }
+    if (spec.ping3InPackage()) {
+      items.add(MigMessage.ping(Wire.PING_3)); // qemu_savevm_send_ping(fb, 3)
+    }
+    if (spec.pingPackagedLoaded()) {
+      items.add(MigMessage.ping(Wire.PING_PACKAGED_LOADED)); // 10.2
+    }
+    if (spec.runInPackage()) {
       items.add(MigMessage.command(Wire.POSTCOPY_RUN, 0));
     } else {
       items.add(MigMessage.command(Wire.VM_EOF, 0)); // the RFC's package ends with EOF
@@ -308,19 +313,22 @@ final class SourceQemu implements SocketListener, WriteListener {
     send(MigMessage.packaged(items), After.PACKAGE_WRITTEN);
   }
 
-  /** The package is in the socket buffer: the variant's commit rule applies. */
+  /** The package is in the socket buffer: the design's gate applies. */
   private void packageWritten() {
     if (packageWritten || status.terminal() || status == MigrationStatus.POSTCOPY_PAUSED) {
       return; // failed while the package was being written
     }
     packageWritten = true;
     iterationStart = sim.now();
-    setStatus(variant.statusAfterPackage());
-    switch (variant.gate()) {
-      case NONE -> committed = true;
-      case PONG_3 -> ping3Timer = sim.schedule(params.ping3TimeoutNanos(),
-          HostId.SOURCE.kernelId(), pingTimeoutLabel, ping3Expired, 0);
-      default -> { }
+    setStatus(spec.statusAfterPackage());
+    if (spec.gate() == Variant.Gate.NONE) {
+      committed = true;
+    } else {
+      long timeout = spec.gateTimeout().resolve(params);
+      if (timeout >= 0) {
+        gateTimer = sim.schedule(timeout, HostId.SOURCE.kernelId(), gateTimeoutLabel,
+            gateExpired, 0);
+      }
     }
     send(MigMessage.ping(Wire.PING_4), After.NOTHING);
     pump();
@@ -331,22 +339,35 @@ final class SourceQemu implements SocketListener, WriteListener {
       return;
     }
     committed = true;
-    if (ping3Timer >= 0) {
-      sim.cancel(ping3Timer);
+    if (gateTimer >= 0) {
+      sim.cancel(gateTimer);
     }
-    if (variant.gate() == Variant.Gate.RUN_ACK) {
+    if (!spec.runInPackage()) {
+      // the RFC's RUN after the commit (MIG_CMD_POSTCOPY_RUN sent on its own)
       urgent.addFirst(new Outgoing(MigMessage.command(Wire.POSTCOPY_RUN, 0), After.NOTHING));
     }
     setStatus(MigrationStatus.POSTCOPY_ACTIVE);
     pump();
   }
 
-  private void ping3Expired() {
-    ping3Timer = -1;
-    if (!committed && status == MigrationStatus.DEVICE) {
+  /** The gate's timeout (PING3's ping3-timeout): no answer in time, fall back. */
+  private void gateExpired() {
+    gateTimer = -1;
+    if (awaitingGate()) {
+      waitingForPong = false; // a timed wait wakes up even with the return path gone
       record.detected(HostId.SOURCE, sim.now());
       fallBack();
     }
+  }
+
+  /** Between the package and the commit, the switchover not failed: waiting at the gate. */
+  private boolean awaitingGate() {
+    return packageWritten && !committed && status == spec.statusAfterPackage();
+  }
+
+  /** 10.2's gate: the migration thread waits for the flag the PONG of 0x42 sets. */
+  private boolean awaitingPackageLoaded() {
+    return spec.gate() == Variant.Gate.PONG_PACKAGED_LOADED && awaitingGate();
   }
 
   /** The postcopy loop: requested pages first, then the next run of pages in order. */
@@ -357,12 +378,12 @@ final class SourceQemu implements SocketListener, WriteListener {
         || status == MigrationStatus.POSTCOPY_RECOVER) {
       return false;
     }
-    if (status == MigrationStatus.POSTCOPY_DEVICE && iterationEnds()) {
+    if (awaitingPackageLoaded() && iterationEnds()) {
       return true; // committed: the pump goes on in postcopy-active
     }
     int first = toPush.next(0);
     if (first < 0) {
-      if (status == MigrationStatus.POSTCOPY_DEVICE) {
+      if (awaitingPackageLoaded()) {
         // complete_ready: qemu_event_wait(postcopy_package_loaded_event), no timeout; an
         // event the PONG already set lets it through at once
         if (packageLoadedFlag) {
@@ -497,12 +518,9 @@ final class SourceQemu implements SocketListener, WriteListener {
   public void onMessage(Message message) {
     MigMessage m = (MigMessage) message;
     if (m.kind() == Wire.PONG) {
-      if (m.value() == Wire.PING_3 && variant.gate() == Variant.Gate.PONG_3
-          && status == MigrationStatus.DEVICE && packageWritten) {
+      if (m.value() == Wire.PING_3 && spec.gate() == Variant.Gate.PONG_3 && awaitingGate()) {
         commit();
-      } else if (m.value() == Wire.PING_PACKAGED_LOADED
-          && variant.gate() == Variant.Gate.PONG_PACKAGED_LOADED
-          && status == MigrationStatus.POSTCOPY_DEVICE) {
+      } else if (m.value() == Wire.PING_PACKAGED_LOADED && awaitingPackageLoaded()) {
         // source_return_path_thread only sets postcopy_package_loaded and the event
         packageLoadedFlag = true;
         if (waitingForPong) {
@@ -511,7 +529,7 @@ final class SourceQemu implements SocketListener, WriteListener {
         }
       }
     } else if (m.kind() == Wire.POSTCOPY_RUN_ACK) {
-      if (variant.gate() == Variant.Gate.RUN_ACK && packageWritten) {
+      if (spec.gate() == Variant.Gate.RUN_ACK && packageWritten) {
         commit();
       }
     } else if (m.kind() == Wire.REQ_PAGES) {
@@ -634,7 +652,7 @@ final class SourceQemu implements SocketListener, WriteListener {
     // Plain precopy never commits: until SHUT it can always fall back.
     if (!committed) {
       fallBack();
-    } else if (variant.postcopy()) {
+    } else if (spec.postcopy()) {
       pause();
     } else {
       setStatus(MigrationStatus.FAILED); // PRECOPY_ACK after "go": stay stopped
@@ -644,9 +662,9 @@ final class SourceQemu implements SocketListener, WriteListener {
 
   /** A switchover that fails before the commit: FAILED, and the source may take over again. */
   private void fallBack() {
-    if (ping3Timer >= 0) {
-      sim.cancel(ping3Timer);
-      ping3Timer = -1;
+    if (gateTimer >= 0) {
+      sim.cancel(gateTimer);
+      gateTimer = -1;
     }
     setStatus(MigrationStatus.FAILED);
     closeChannel();
@@ -685,9 +703,9 @@ final class SourceQemu implements SocketListener, WriteListener {
       return;
     }
     record.detected(HostId.SOURCE, sim.now()); // management gave up on the migration
-    if (ping3Timer >= 0) {
-      sim.cancel(ping3Timer);
-      ping3Timer = -1;
+    if (gateTimer >= 0) {
+      sim.cancel(gateTimer);
+      gateTimer = -1;
     }
     setStatus(MigrationStatus.CANCELLED);
     closeChannel();
@@ -745,8 +763,8 @@ final class SourceQemu implements SocketListener, WriteListener {
     queue.clear();
     urgent.clear();
     preemptQueue.clear();
-    if (ping3Timer >= 0) {
-      sim.cancel(ping3Timer);
+    if (gateTimer >= 0) {
+      sim.cancel(gateTimer);
     }
   }
 }
