@@ -31,45 +31,20 @@ final class SourceQemu implements SocketListener, WriteListener {
   private final SharedDisk disk;
   private final Guest guest;
   private final Migration migration;
-  private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
-  private final ArrayDeque<Outgoing> urgent = new ArrayDeque<>();
-  private final ArrayDeque<MigMessage> preemptQueue = new ArrayDeque<>();
+  // The sockets are the world's (a fork re-points them); everything else that changes is in st.
+  private TcpConnection main;
+  private TcpConnection preempt;
+  private State st = new State();
   private final int gateTimeoutLabel;
   private final int paceLabel = Labels.intern("src:timer:rate-limit");
   private final EventHandler gateExpired = arg -> gateExpired();
   private final EventHandler paced = arg -> {
-    pacing = false;
+    st.pacing = false;
     pump();
   };
   private final int precopyPaceLabel = Labels.intern("src:timer:max-bandwidth");
   private final EventHandler precopyPaced = arg -> precopyStep();
 
-  private TcpConnection main;
-  private TcpConnection preempt;
-  private MigrationStatus status = MigrationStatus.NONE;
-  private boolean writing;
-  private boolean pumping;
-  private boolean pacing;
-  private boolean preemptWriting;
-
-  // precopy: round 1 sends [0, neverSentFrom..N); later rounds the dirty prefix [0, k)
-  private int roundFrom;
-  private int roundTo;
-  private int neverSentFrom;
-  private long dirtySince;
-  private boolean completing;
-
-  // postcopy
-  private PageRanges toPush;
-  private boolean packageWritten;
-  private boolean committed;
-  private boolean eofSent;
-  private long gateTimer = -1;
-  // 10.2's gate: the return-path thread only flags the PONG of 0x42; the migration thread
-  // commits at the top of its next iteration, or at once if it waits with nothing to send.
-  private boolean packageLoadedFlag;
-  private boolean waitingForPong;
-  private long iterationStart;
 
   /** What the migration thread does once a message is in the socket buffer. */
   private enum After { NOTHING, PRECOPY_STEP, PACKAGE_WRITTEN, PACE, PRECOPY_EOF }
@@ -104,29 +79,10 @@ final class SourceQemu implements SocketListener, WriteListener {
   SourceQemu(SourceQemu o, Fork fork, MigrationRecord record, SharedDisk disk, Guest guest,
       Migration migration) {
     this(fork.simulation(), o.params, o.spec, record, disk, guest, migration);
-    assert !o.pumping : "forked mid-pump";
-    queue.addAll(o.queue);
-    urgent.addAll(o.urgent);
-    preemptQueue.addAll(o.preemptQueue);
+    assert !o.st.pumping : "forked mid-pump";
+    st = o.st.copy();
     main = fork.get(o.main);
     preempt = fork.get(o.preempt);
-    status = o.status;
-    writing = o.writing;
-    pacing = o.pacing;
-    preemptWriting = o.preemptWriting;
-    roundFrom = o.roundFrom;
-    roundTo = o.roundTo;
-    neverSentFrom = o.neverSentFrom;
-    dirtySince = o.dirtySince;
-    completing = o.completing;
-    toPush = o.toPush == null ? null : o.toPush.copy();
-    packageWritten = o.packageWritten;
-    committed = o.committed;
-    eofSent = o.eofSent;
-    gateTimer = o.gateTimer;
-    packageLoadedFlag = o.packageLoadedFlag;
-    waitingForPong = o.waitingForPong;
-    iterationStart = o.iterationStart;
     fork.put(o, this);
     fork.handler(o.gateExpired, gateExpired);
     fork.handler(o.paced, paced);
@@ -142,15 +98,15 @@ final class SourceQemu implements SocketListener, WriteListener {
   }
 
   MigrationStatus status() {
-    return status;
+    return st.status;
   }
 
   boolean committed() {
-    return committed;
+    return st.committed;
   }
 
   private void setStatus(MigrationStatus s) {
-    status = s;
+    st.status = s;
     record.status(HostId.SOURCE, s, sim.now(), sim.processed() - 1);
     migration.sourceStatusChanged(s);
   }
@@ -177,29 +133,30 @@ final class SourceQemu implements SocketListener, WriteListener {
     if (spec.postcopy()) {
       send(MigMessage.command(Wire.POSTCOPY_ADVISE, 16), After.NOTHING);
     }
-    dirtySince = sim.now();
-    roundFrom = 0;
-    roundTo = params.pages();
-    neverSentFrom = 0;
+    st.dirtySince = sim.now();
+    st.roundFrom = 0;
+    st.roundTo = params.pages();
+    st.neverSentFrom = 0;
     precopyStep();
   }
 
   /** One iteration of the migration loop in precopy: a chunk, or a decision. */
   private void precopyStep() {
-    if (status != MigrationStatus.ACTIVE || !migration.alive(HostId.SOURCE)) {
+    if (st.status != MigrationStatus.ACTIVE || !migration.alive(HostId.SOURCE)) {
       return; // a rate-limit sleep may end after the process died
     }
     if (spec.postcopy() && sim.now() >= params.precopyNanos()) {
       postcopyStart();
       return;
     }
-    if (roundFrom < roundTo) {
-      int to = Math.min(roundTo, roundFrom + params.chunkPages());
-      MigMessage chunk = MigMessage.pages(Wire.RAM, roundFrom, to - roundFrom, params.pageBytes());
-      if (neverSentFrom < to && roundTo == params.pages()) {
-        neverSentFrom = to;
+    if (st.roundFrom < st.roundTo) {
+      int to = Math.min(st.roundTo, st.roundFrom + params.chunkPages());
+      MigMessage chunk = MigMessage.pages(Wire.RAM, st.roundFrom, to - st.roundFrom,
+          params.pageBytes());
+      if (st.neverSentFrom < to && st.roundTo == params.pages()) {
+        st.neverSentFrom = to;
       }
-      roundFrom = to;
+      st.roundFrom = to;
       send(chunk, After.PRECOPY_STEP);
       return;
     }
@@ -216,9 +173,9 @@ final class SourceQemu implements SocketListener, WriteListener {
           + Time.format(params.downtimeLimitNanos()) + ")");
     }
     // Another round over what was dirtied during the last one.
-    dirtySince = sim.now();
-    roundFrom = 0;
-    roundTo = dirty;
+    st.dirtySince = sim.now();
+    st.roundFrom = 0;
+    st.roundTo = dirty;
     precopyStep();
   }
 
@@ -256,7 +213,7 @@ final class SourceQemu implements SocketListener, WriteListener {
 
   /** Pages dirtied since their last pass, among those already sent. */
   private int dirtyPages() {
-    return Math.min(guest.dirtiedIn(sim.now() - dirtySince), neverSentFrom);
+    return Math.min(guest.dirtiedIn(sim.now() - st.dirtySince), st.neverSentFrom);
   }
 
   /**
@@ -265,7 +222,7 @@ final class SourceQemu implements SocketListener, WriteListener {
    * from 10.0 migration_switchover_start reports {@code device}.
    */
   private void precopyComplete(int dirty) {
-    completing = true;
+    st.completing = true;
     if (version.reportsDevice()) {
       setStatus(MigrationStatus.DEVICE); // migration_switchover_start, from 10.0 on
     }
@@ -290,9 +247,9 @@ final class SourceQemu implements SocketListener, WriteListener {
     record.guestStops(HostId.SOURCE, sim.now());
     disk.inactivate(HostId.SOURCE, sim.now());
     int stale = dirtyPages();
-    toPush = new PageRanges();
-    toPush.add(0, stale);
-    toPush.add(neverSentFrom, params.pages());
+    st.toPush = new PageRanges();
+    st.toPush.add(0, stale);
+    st.toPush.add(st.neverSentFrom, params.pages());
     send(new MigMessage(Wire.POSTCOPY_RAM_DISCARD, Wire.COMMAND_HEADER + 16, stale, 0, stale,
         List.of()), After.NOTHING);
     send(MigMessage.ping(Wire.PING_2), After.NOTHING);
@@ -315,18 +272,19 @@ final class SourceQemu implements SocketListener, WriteListener {
 
   /** The package is in the socket buffer: the design's gate applies. */
   private void packageWritten() {
-    if (packageWritten || status.terminal() || status == MigrationStatus.POSTCOPY_PAUSED) {
+    if (st.packageWritten || st.status.terminal()
+        || st.status == MigrationStatus.POSTCOPY_PAUSED) {
       return; // failed while the package was being written
     }
-    packageWritten = true;
-    iterationStart = sim.now();
+    st.packageWritten = true;
+    st.iterationStart = sim.now();
     setStatus(spec.statusAfterPackage());
     if (spec.gate() == Variant.Gate.NONE) {
-      committed = true;
+      st.committed = true;
     } else {
       long timeout = spec.gateTimeout().resolve(params);
       if (timeout >= 0) {
-        gateTimer = sim.schedule(timeout, HostId.SOURCE.kernelId(), gateTimeoutLabel,
+        st.gateTimer = sim.schedule(timeout, HostId.SOURCE.kernelId(), gateTimeoutLabel,
             gateExpired, 0);
       }
     }
@@ -335,16 +293,16 @@ final class SourceQemu implements SocketListener, WriteListener {
   }
 
   private void commit() {
-    if (committed || status == MigrationStatus.FAILED) {
+    if (st.committed || st.status == MigrationStatus.FAILED) {
       return;
     }
-    committed = true;
-    if (gateTimer >= 0) {
-      sim.cancel(gateTimer);
+    st.committed = true;
+    if (st.gateTimer >= 0) {
+      sim.cancel(st.gateTimer);
     }
     if (!spec.runInPackage()) {
       // the RFC's RUN after the commit (MIG_CMD_POSTCOPY_RUN sent on its own)
-      urgent.addFirst(new Outgoing(MigMessage.command(Wire.POSTCOPY_RUN, 0), After.NOTHING));
+      st.urgent.addFirst(new Outgoing(MigMessage.command(Wire.POSTCOPY_RUN, 0), After.NOTHING));
     }
     setStatus(MigrationStatus.POSTCOPY_ACTIVE);
     pump();
@@ -352,9 +310,9 @@ final class SourceQemu implements SocketListener, WriteListener {
 
   /** The gate's timeout (PING3's ping3-timeout): no answer in time, fall back. */
   private void gateExpired() {
-    gateTimer = -1;
+    st.gateTimer = -1;
     if (awaitingGate()) {
-      waitingForPong = false; // a timed wait wakes up even with the return path gone
+      st.waitingForPong = false; // a timed wait wakes up even with the return path gone
       record.detected(HostId.SOURCE, sim.now());
       fallBack();
     }
@@ -362,7 +320,7 @@ final class SourceQemu implements SocketListener, WriteListener {
 
   /** Between the package and the commit, the switchover not failed: waiting at the gate. */
   private boolean awaitingGate() {
-    return packageWritten && !committed && status == spec.statusAfterPackage();
+    return st.packageWritten && !st.committed && st.status == spec.statusAfterPackage();
   }
 
   /** 10.2's gate: the migration thread waits for the flag the PONG of 0x42 sets. */
@@ -372,40 +330,40 @@ final class SourceQemu implements SocketListener, WriteListener {
 
   /** The postcopy loop: requested pages first, then the next run of pages in order. */
   private boolean nextPostcopyWrite() {
-    if (toPush == null || !packageWritten || status.terminal()
-        || status == MigrationStatus.POSTCOPY_PAUSED
-        || status == MigrationStatus.POSTCOPY_RECOVER_SETUP
-        || status == MigrationStatus.POSTCOPY_RECOVER) {
+    if (st.toPush == null || !st.packageWritten || st.status.terminal()
+        || st.status == MigrationStatus.POSTCOPY_PAUSED
+        || st.status == MigrationStatus.POSTCOPY_RECOVER_SETUP
+        || st.status == MigrationStatus.POSTCOPY_RECOVER) {
       return false;
     }
     if (awaitingPackageLoaded() && iterationEnds()) {
       return true; // committed: the pump goes on in postcopy-active
     }
-    int first = toPush.next(0);
+    int first = st.toPush.next(0);
     if (first < 0) {
       if (awaitingPackageLoaded()) {
         // complete_ready: qemu_event_wait(postcopy_package_loaded_event), no timeout; an
         // event the PONG already set lets it through at once
-        if (packageLoadedFlag) {
+        if (st.packageLoadedFlag) {
           commit();
           return true;
         }
-        waitingForPong = true;
+        st.waitingForPong = true;
         return false;
       }
-      if (committed && !eofSent) {
-        eofSent = true;
+      if (st.committed && !st.eofSent) {
+        st.eofSent = true;
         record.finalEofSent(sim.now());
-        queue.add(new Outgoing(MigMessage.command(Wire.VM_EOF, 0), After.NOTHING));
+        st.queue.add(new Outgoing(MigMessage.command(Wire.VM_EOF, 0), After.NOTHING));
         return true;
       }
       return false;
     }
-    int end = toPush.runEnd(first);
+    int end = st.toPush.runEnd(first);
     int n = Math.min(end - first, postcopyChunkPages());
-    toPush.remove(first, first + n);
+    st.toPush.remove(first, first + n);
     record.pushed(n);
-    queue.add(new Outgoing(MigMessage.pages(Wire.RAM, first, n, params.pageBytes()),
+    st.queue.add(new Outgoing(MigMessage.pages(Wire.RAM, first, n, params.pageBytes()),
         After.PACE));
     return true;
   }
@@ -416,11 +374,11 @@ final class SourceQemu implements SocketListener, WriteListener {
    * it committed.
    */
   private boolean iterationEnds() {
-    if (sim.now() - iterationStart < MAX_WAIT) {
+    if (sim.now() - st.iterationStart < MAX_WAIT) {
       return false;
     }
-    iterationStart = sim.now();
-    if (!packageLoadedFlag) {
+    st.iterationStart = sim.now();
+    if (!st.packageLoadedFlag) {
       return false;
     }
     commit();
@@ -445,8 +403,8 @@ final class SourceQemu implements SocketListener, WriteListener {
     long rate = params.maxPostcopyBitsPerSecond();
     // postcopy_start sets the rate limit to max-postcopy-bandwidth before it sends the
     // package: it paces the gated designs' wait (10.2's postcopy-device) too
-    if (rate > 0 && packageWritten) {
-      pacing = true;
+    if (rate > 0 && st.packageWritten) {
+      st.pacing = true;
       sim.schedule(Time.transmission(chunk.pages() * params.pageBytes(), rate),
           HostId.SOURCE.kernelId(), paceLabel, paced, 0);
     }
@@ -455,33 +413,34 @@ final class SourceQemu implements SocketListener, WriteListener {
   // ---- the writer: one blocking write at a time, as the migration thread does ----
 
   private void send(MigMessage message, After after) {
-    queue.add(new Outgoing(message, after));
+    st.queue.add(new Outgoing(message, after));
     pump();
   }
 
   /** Writes queued messages one at a time; re-entrant calls fold into the running loop. */
   private void pump() {
-    if (pumping || !migration.alive(HostId.SOURCE)) {
+    if (st.pumping || !migration.alive(HostId.SOURCE)) {
       return;
     }
-    pumping = true;
+    st.pumping = true;
     try {
-      while (!writing && !status.terminal() && status != MigrationStatus.POSTCOPY_PAUSED) {
-        Outgoing next = urgent.isEmpty() ? queue.pollFirst() : urgent.pollFirst();
+      while (!st.writing && !st.status.terminal()
+          && st.status != MigrationStatus.POSTCOPY_PAUSED) {
+        Outgoing next = st.urgent.isEmpty() ? st.queue.pollFirst() : st.urgent.pollFirst();
         if (next == null) {
-          if (pacing || !nextPostcopyWrite()) {
+          if (st.pacing || !nextPostcopyWrite()) {
             return;
           }
           continue;
         }
-        writing = true;
+        st.writing = true;
         if (endpoint().write(next.message(), this, next)) {
-          writing = false;
+          st.writing = false;
           afterWritten(next);
         }
       }
     } finally {
-      pumping = false;
+      st.pumping = false;
     }
   }
 
@@ -492,7 +451,7 @@ final class SourceQemu implements SocketListener, WriteListener {
       preemptWritten();
       return;
     }
-    writing = false;
+    st.writing = false;
     afterWritten((Outgoing) token);
     pump();
   }
@@ -522,14 +481,14 @@ final class SourceQemu implements SocketListener, WriteListener {
         commit();
       } else if (m.value() == Wire.PING_PACKAGED_LOADED && awaitingPackageLoaded()) {
         // source_return_path_thread only sets postcopy_package_loaded and the event
-        packageLoadedFlag = true;
-        if (waitingForPong) {
-          waitingForPong = false;
+        st.packageLoadedFlag = true;
+        if (st.waitingForPong) {
+          st.waitingForPong = false;
           commit();
         }
       }
     } else if (m.kind() == Wire.POSTCOPY_RUN_ACK) {
-      if (spec.gate() == Variant.Gate.RUN_ACK && packageWritten) {
+      if (spec.gate() == Variant.Gate.RUN_ACK && st.packageWritten) {
         commit();
       }
     } else if (m.kind() == Wire.REQ_PAGES) {
@@ -537,12 +496,12 @@ final class SourceQemu implements SocketListener, WriteListener {
     } else if (m.kind() == Wire.SHUT) {
       if (m.value() != 0) {
         onError(SocketError.ECONNRESET); // the destination failed and says so
-      } else if (completing || eofSent) {
+      } else if (st.completing || st.eofSent) {
         complete();
       }
     } else if (m.kind() == Wire.PRECOPY_LOADED) {
       // Once "go" leaves, the destination may start: the source must never resume after this.
-      committed = true;
+      st.committed = true;
       send(MigMessage.command(Wire.PRECOPY_GO, 0), After.NOTHING);
     } else if (m.kind() == Wire.RP_RECV_BITMAP) {
       migration.recovery().bitmapReceived();
@@ -552,18 +511,18 @@ final class SourceQemu implements SocketListener, WriteListener {
   }
 
   private void servePageRequest(int first, int pages) {
-    if (toPush == null) {
-      return;
-    }
+    // The destination asks only from LISTEN on (its load's pages, then vCPU faults), and LISTEN
+    // travels in the package postcopy_start built after it computed what to push.
+    assert st.toPush != null : "MIG_RP_MSG_REQ_PAGES before postcopy_start";
     int end = first + pages;
-    for (int p = toPush.next(first); p >= 0 && p < end; p = toPush.next(p + 1)) {
-      toPush.remove(p, p + 1);
+    for (int p = st.toPush.next(first); p >= 0 && p < end; p = st.toPush.next(p + 1)) {
+      st.toPush.remove(p, p + 1);
       record.requested(1);
       MigMessage page = MigMessage.pages(Wire.RAM_REQUESTED, p, 1, params.pageBytes());
       if (preemptActive()) {
-        preemptQueue.add(page);
+        st.preemptQueue.add(page);
       } else {
-        urgent.add(new Outgoing(page, After.NOTHING));
+        st.urgent.add(new Outgoing(page, After.NOTHING));
       }
     }
     pump();
@@ -576,8 +535,8 @@ final class SourceQemu implements SocketListener, WriteListener {
    * load reading guest RAM) is queued for the main channel like any urgent page.
    */
   private boolean preemptActive() {
-    return preempt != null && (status == MigrationStatus.POSTCOPY_ACTIVE
-        || status == MigrationStatus.POSTCOPY_DEVICE);
+    return preempt != null && (st.status == MigrationStatus.POSTCOPY_ACTIVE
+        || st.status == MigrationStatus.POSTCOPY_DEVICE);
   }
 
   /**
@@ -586,21 +545,22 @@ final class SourceQemu implements SocketListener, WriteListener {
    */
   private void pumpPreempt() {
     Endpoint out = preempt == null ? null : preempt.endpoint(HostId.SOURCE);
-    while (out != null && !preemptWriting && !preemptQueue.isEmpty() && preemptActive()) {
-      preemptWriting = true;
-      if (out.write(preemptQueue.pollFirst(), this, PREEMPT_WRITE)) {
-        preemptWriting = false;
+    while (out != null && !st.preemptWriting && !st.preemptQueue.isEmpty()
+        && preemptActive()) {
+      st.preemptWriting = true;
+      if (out.write(st.preemptQueue.pollFirst(), this, PREEMPT_WRITE)) {
+        st.preemptWriting = false;
       }
     }
   }
 
   private void preemptWritten() {
-    preemptWriting = false;
+    st.preemptWriting = false;
     pumpPreempt();
   }
 
   private void complete() {
-    if (status.terminal()) {
+    if (st.status.terminal()) {
       return;
     }
     setStatus(MigrationStatus.COMPLETED);
@@ -610,19 +570,19 @@ final class SourceQemu implements SocketListener, WriteListener {
 
   @Override
   public void onError(SocketError error) {
-    if (status.terminal()) {
+    if (st.status.terminal()) {
       return; // the orderly close after completion (or a dead channel's echo) detects nothing
     }
-    if (waitingForPong) {
+    if (st.waitingForPong) {
       // The migration thread sleeps on an event only the PONG sets; the return-path thread
       // exits on the error and nobody wakes it: no status change, for good (10.2).
       endpoint().setListener(SocketListener.IGNORE);
       return;
     }
     record.detected(HostId.SOURCE, sim.now());
-    switch (status) {
+    switch (st.status) {
       case ACTIVE -> {
-        if (completing) {
+        if (st.completing) {
           switchoverFailed();
         } else {
           setStatus(MigrationStatus.FAILED); // precopy failed: the guest never stopped
@@ -631,12 +591,12 @@ final class SourceQemu implements SocketListener, WriteListener {
       }
       case DEVICE, POSTCOPY_DEVICE, POSTCOPY_SETUP -> switchoverFailed();
       case POSTCOPY_ACTIVE -> {
-        if (eofSent) {
+        if (st.eofSent) {
           // migration_completion fails: FAILED, and migration_iteration_finish may restart
           setStatus(MigrationStatus.FAILED);
           closeChannel();
           restartAfterFailure(false);
-        } else if (!packageWritten) {
+        } else if (!st.packageWritten) {
           switchoverFailed(); // 7.2: still inside postcopy_start (its fail label)
         } else {
           pause();
@@ -650,7 +610,7 @@ final class SourceQemu implements SocketListener, WriteListener {
   /** An error after the guest stopped for the switchover, before the source completed. */
   private void switchoverFailed() {
     // Plain precopy never commits: until SHUT it can always fall back.
-    if (!committed) {
+    if (!st.committed) {
       fallBack();
     } else if (spec.postcopy()) {
       pause();
@@ -662,13 +622,13 @@ final class SourceQemu implements SocketListener, WriteListener {
 
   /** A switchover that fails before the commit: FAILED, and the source may take over again. */
   private void fallBack() {
-    if (gateTimer >= 0) {
-      sim.cancel(gateTimer);
-      gateTimer = -1;
+    if (st.gateTimer >= 0) {
+      sim.cancel(st.gateTimer);
+      st.gateTimer = -1;
     }
     setStatus(MigrationStatus.FAILED);
     closeChannel();
-    restartAfterFailure(completing);
+    restartAfterFailure(st.completing);
   }
 
   /**
@@ -680,7 +640,7 @@ final class SourceQemu implements SocketListener, WriteListener {
    */
   private void restartAfterFailure(boolean precopyCompletion) {
     if (!version.restartsAfterFailure(precopyCompletion)) {
-      if (!packageWritten) {
+      if (!st.packageWritten) {
         disk.activate(HostId.SOURCE, sim.now()); // restart_block: the destination never ran
       }
       return;
@@ -698,24 +658,24 @@ final class SourceQemu implements SocketListener, WriteListener {
    * migration_iteration_finish restarts the guest as after a failure.
    */
   void cancel() {
-    if (status != MigrationStatus.SETUP && status != MigrationStatus.ACTIVE
-        && status != MigrationStatus.DEVICE) {
+    if (st.status != MigrationStatus.SETUP && st.status != MigrationStatus.ACTIVE
+        && st.status != MigrationStatus.DEVICE) {
       return;
     }
     record.detected(HostId.SOURCE, sim.now()); // management gave up on the migration
-    if (gateTimer >= 0) {
-      sim.cancel(gateTimer);
-      gateTimer = -1;
+    if (st.gateTimer >= 0) {
+      sim.cancel(st.gateTimer);
+      st.gateTimer = -1;
     }
     setStatus(MigrationStatus.CANCELLED);
     closeChannel();
-    if (completing || postcopyStarted()) {
-      restartAfterFailure(completing);
+    if (st.completing || postcopyStarted()) {
+      restartAfterFailure(st.completing);
     }
   }
 
   private boolean postcopyStarted() {
-    return toPush != null;
+    return st.toPush != null;
   }
 
   /** postcopy_pause: the channel is shut, the guest stays stopped, recovery may follow. */
@@ -726,11 +686,11 @@ final class SourceQemu implements SocketListener, WriteListener {
   }
 
   private void closeChannel() {
-    queue.clear();
-    urgent.clear();
-    preemptQueue.clear();
-    preemptWriting = false;
-    writing = false;
+    st.queue.clear();
+    st.urgent.clear();
+    st.preemptQueue.clear();
+    st.preemptWriting = false;
+    st.writing = false;
     endpoint().setListener(SocketListener.IGNORE);
     endpoint().shutdownOutput();
   }
@@ -738,19 +698,21 @@ final class SourceQemu implements SocketListener, WriteListener {
   // ---- recovery ----
 
   void recoverSetup(TcpConnection connection) {
+    // Recovery starts only with both sides in postcopy-paused (Recovery.bothPaused)
+    assert st.status == MigrationStatus.POSTCOPY_PAUSED : "recovering from " + st.status;
     main = connection;
     preempt = null; // the model reconnects the main channel only; requested pages use it
     endpoint().setListener(this);
     setStatus(MigrationStatus.POSTCOPY_RECOVER_SETUP);
     setStatus(MigrationStatus.POSTCOPY_RECOVER);
-    writing = false;
+    st.writing = false;
     send(MigMessage.command(Wire.RECV_BITMAP, 8), After.NOTHING);
   }
 
   /** The destination's received bitmap: re-send whatever it lacks. */
   void reloadBitmap(PageRanges received) {
-    toPush = received.complement(params.pages());
-    eofSent = false;
+    st.toPush = received.complement(params.pages());
+    st.eofSent = false;
     send(MigMessage.command(Wire.POSTCOPY_RESUME, 0), After.NOTHING);
   }
 
@@ -760,11 +722,73 @@ final class SourceQemu implements SocketListener, WriteListener {
   }
 
   void processDied() {
-    queue.clear();
-    urgent.clear();
-    preemptQueue.clear();
-    if (gateTimer >= 0) {
-      sim.cancel(gateTimer);
+    st.queue.clear();
+    st.urgent.clear();
+    st.preemptQueue.clear();
+    if (st.gateTimer >= 0) {
+      sim.cancel(st.gateTimer);
+    }
+  }
+
+  /**
+   * Everything of the source that changes during a run, in one value: a fork copies it with
+   * {@link #copy()}, so a field added here cannot be forgotten by the fork. The sockets stay
+   * outside (they belong to the world, and {@code Fork} re-points them).
+   */
+  private static final class State {
+    final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
+    final ArrayDeque<Outgoing> urgent = new ArrayDeque<>();
+    final ArrayDeque<MigMessage> preemptQueue = new ArrayDeque<>();
+    MigrationStatus status = MigrationStatus.NONE;
+    boolean writing;
+    boolean pumping;
+    boolean pacing;
+    boolean preemptWriting;
+
+    // precopy: round 1 sends [0, neverSentFrom..N); later rounds the dirty prefix [0, k)
+    int roundFrom;
+    int roundTo;
+    int neverSentFrom;
+    long dirtySince;
+    boolean completing;
+
+    // postcopy
+    PageRanges toPush;
+    boolean packageWritten;
+    boolean committed;
+    boolean eofSent;
+    long gateTimer = -1;
+    // 10.2's gate: the return-path thread only flags the PONG of 0x42; the migration thread
+    // commits at the top of its next iteration, or at once if it waits with nothing to send.
+    boolean packageLoadedFlag;
+    boolean waitingForPong;
+    long iterationStart;
+
+    /** A deep copy: queues and page sets are copied, messages are immutable and shared. */
+    State copy() {
+      State c = new State();
+      c.queue.addAll(queue);
+      c.urgent.addAll(urgent);
+      c.preemptQueue.addAll(preemptQueue);
+      c.status = status;
+      c.writing = writing;
+      c.pumping = pumping;
+      c.pacing = pacing;
+      c.preemptWriting = preemptWriting;
+      c.roundFrom = roundFrom;
+      c.roundTo = roundTo;
+      c.neverSentFrom = neverSentFrom;
+      c.dirtySince = dirtySince;
+      c.completing = completing;
+      c.toPush = toPush == null ? null : toPush.copy();
+      c.packageWritten = packageWritten;
+      c.committed = committed;
+      c.eofSent = eofSent;
+      c.gateTimer = gateTimer;
+      c.packageLoadedFlag = packageLoadedFlag;
+      c.waitingForPong = waitingForPong;
+      c.iterationStart = iterationStart;
+      return c;
     }
   }
 }
