@@ -87,6 +87,12 @@ public record Scenario(String name, String source, Study study) {
     out.put("network", net);
     Map<String, Object> mig = new LinkedHashMap<>();
     mig.put("variants", s.variants().stream().map(Variant::name).toList());
+    Map<String, Object> designs = new LinkedHashMap<>();
+    s.variants().stream().filter(v -> !DesignsReader.builtIn(v))
+        .forEach(v -> designs.put(v.name(), DesignsReader.decisions(v)));
+    if (!designs.isEmpty()) {
+      mig.put("designs", designs); // a file's designs, spelled out, so replay can rebuild them
+    }
     mig.put("precopy-time", Units.formatDuration(p.precopyNanos()));
     mig.put("downtime-limit", Units.formatDuration(p.downtimeLimitNanos()));
     mig.put("max-postcopy-bandwidth", p.maxPostcopyBitsPerSecond() == 0 ? "0"

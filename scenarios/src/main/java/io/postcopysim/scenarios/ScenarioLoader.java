@@ -6,7 +6,6 @@ import io.postcopysim.core.migration.MigrationParams;
 import io.postcopysim.core.migration.MigrationStatus;
 import io.postcopysim.core.migration.QemuVersion;
 import io.postcopysim.core.migration.Variant;
-import io.postcopysim.core.migration.Variants;
 import io.postcopysim.core.net.TcpParams;
 import io.postcopysim.faults.FaultKind;
 import io.postcopysim.faults.GoldenRun;
@@ -32,7 +31,6 @@ import java.util.Set;
  * and key. Finally every variant's failure-free run must finish within the horizon.
  */
 public final class ScenarioLoader {
-  private static final List<String> VARIANTS = Variants.all().stream().map(Variant::name).toList();
   private static final List<String> KINDS =
       Arrays.stream(FaultKind.values()).map(FaultKind::name).toList();
   private static final List<String> PHASES = List.of("SETUP", "ACTIVE", "DEVICE",
@@ -143,9 +141,10 @@ public final class ScenarioLoader {
         keepalive, rtoMin, Math.max(rtoMin, td.rtoMaxNanos()), delayedAck, timerHz);
 
     Section mig = top.section("migration");
+    java.util.Map<String, Variant> designs = DesignsReader.read(mig); // built-ins + the file's
     List<Variant> variants = mig.choices("variants", List.of("LEGACY", "POSTCOPY_DEVICE",
-        "PING3", "POSTCOPY_SETUP", "BOUNDARY_MOVE"), VARIANTS).stream()
-        .map(v -> Variants.byName(v).orElseThrow()).toList();
+        "PING3", "POSTCOPY_SETUP", "BOUNDARY_MOVE"), List.copyOf(designs.keySet())).stream()
+        .map(designs::get).toList();
     p.precopyNanos(mig.duration("precopy-time", d.precopyNanos(), false))
         .downtimeLimitNanos(mig.duration("downtime-limit", d.downtimeLimitNanos(), true))
         .maxPostcopyBitsPerSecond(mig.rate("max-postcopy-bandwidth", 0, false))
