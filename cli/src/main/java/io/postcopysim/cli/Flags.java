@@ -61,8 +61,22 @@ final class Flags {
   }
 
   Variant variant(String name) {
+    return variant(name, List.of());
+  }
+
+  /** A built-in or one of the scenario's variants (its designs included), by name. */
+  Variant variant(String name, List<Variant> scenarios) {
+    String wanted = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+    for (Variant v : scenarios) {
+      if (v.name().equals(wanted)) {
+        return v;
+      }
+    }
+    List<String> known = new java.util.ArrayList<>(Variants.all().stream().map(Variant::name)
+        .toList());
+    scenarios.stream().map(Variant::name).filter(n -> !known.contains(n)).forEach(known::add);
     return Variants.byName(name.trim()).orElseThrow(() -> error("unknown variant '" + name
-        + "' (known: " + Variants.all().stream().map(Variant::name).toList() + ")"));
+        + "' (known: " + known + ")"));
   }
 
   /** An enum constant by name (any case, '-' for '_'), or an error listing the known ones. */

@@ -46,7 +46,7 @@ record ReplaySource(Scenario scenario, boolean resolved, String label) {
 
   /** The study to replay {@code id} in. */
   Study study(CaseId id, Flags flags) {
-    Variant variant = flags.variant(id.variant());
+    Variant variant = flags.variant(id.variant(), scenario.study().variants());
     if (!resolved) {
       // The run may have had --faults and --max-faults: the ID's kinds join the file's.
       java.util.Set<io.postcopysim.faults.FaultKind> kinds =

@@ -92,8 +92,7 @@ final class RunCommand implements Callable<Integer> {
     if (maxFaults != null && (maxFaults < 1 || maxFaults > 2)) {
       throw flags.error("--max-faults is 1 or 2");
     }
-    List<Variant> vs = variants == null ? null : flags.distinct("--variants", variants).stream()
-        .map(flags::variant).toList();
+    List<String> vnames = variants == null ? null : flags.distinct("--variants", variants);
     List<FaultKind> ks = faults == null ? null : flags.distinct("--faults", faults).stream()
         .map(n -> flags.constant(FaultKind.class, n, "fault kind")).toList();
     Set<Outcome> failing = EnumSet.noneOf(Outcome.class);
@@ -107,6 +106,8 @@ final class RunCommand implements Callable<Integer> {
     boolean matched = false;
     try (FolderLock lock = FolderLock.acquire(outDir)) {
       for (ScenarioArgs.Named n : named) {
+        List<Variant> vs = vnames == null ? null : vnames.stream()
+            .map(v -> flags.variant(v, n.scenario().study().variants())).toList();
         Scenario s = n.scenario().withOverrides(vs, ks, maxFaults);
         Path dir = named.size() == 1 ? outDir : outDir.resolve(s.name());
         Files.createDirectories(dir);

@@ -38,4 +38,15 @@ class ReadmeFiguresTest {
         .filter(l -> !l.startsWith("scenario ")).collect(Collectors.joining("\n"));
     assertThat(readme).contains("```\n" + table + "\n```");
   }
+
+  @Test
+  void theReadmesWorkedDesignExampleIsWhatItsFilePrints(@TempDir Path tmp) throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    Cli c = Cli.run("run", Path.of("..", "docs", "examples", "designs.yaml").toString(),
+        "--out", tmp.toString());
+    assertThat(c.code()).as(c.err()).isZero();
+    String summary = c.out().lines().filter(l -> !l.contains("results hash"))
+        .map(l -> l.replace(" -> " + tmp, " -> out/designs")).collect(Collectors.joining("\n"));
+    assertThat(readme).contains("```\n" + summary + "\n```");
+  }
 }

@@ -127,22 +127,33 @@ class CorrectnessClassesTest {
         MigrationStatus.COMPLETED, true, true, true, false))).isEqualTo(Outcome.MIGRATED);
   }
 
+  /**
+   * Locking keeps a restarted source from running beside a live destination, except where the
+   * QEMU version starts the source's VM without its disk on purpose: 10.0/10.1's
+   * migration_iteration_finish (real 10.0: disk-reset-before-shut ended with both guests
+   * running). LEGACY runs as 10.0 here; POSTCOPY_DEVICE and PING3 on 11.1's mechanisms, which
+   * keep the VM stopped.
+   */
   @Test
-  void withoutLockingARestartedSourceBesideALiveDestinationIsSplitBrainWithLockingDiverged() {
-    // LEGACY: a reset toward the source during the package flush times the source's write
-    // out after the package got through: the fail label restarts the guest.
-    for (boolean locking : new boolean[] {true, false}) {
-      Study s = study(MigrationParams.defaults().toBuilder().diskLocking(locking).build(),
-          TcpParams.defaults(), Time.HOUR, List.of(FaultKind.DEST_CRASH, FaultKind.PARTITION,
-              FaultKind.PARTITION_TO_SOURCE, FaultKind.CONNECTION_RESET), Time.NEVER);
-      for (String v : List.of("LEGACY", "POSTCOPY_DEVICE", "PING3")) {
-        for (CaseResult r : all(s, s.variant(v))) {
-          if (locking) {
-            assertThat(r.outcome()).as(r.id().toString()).isNotEqualTo(Outcome.SPLIT_BRAIN);
-          }
+  void withLockingOnlyA10SourceRestartedWithoutItsDiskRunsBesideTheDestination() {
+    Study s = study(MigrationParams.defaults().toBuilder().diskLocking(true).build(),
+        TcpParams.defaults(), Time.HOUR, List.of(FaultKind.DEST_CRASH, FaultKind.PARTITION,
+            FaultKind.PARTITION_TO_SOURCE, FaultKind.CONNECTION_RESET), Time.NEVER);
+    int legacySplits = 0;
+    for (String v : List.of("LEGACY", "POSTCOPY_DEVICE", "PING3")) {
+      GoldenRun g = GoldenRun.of(s, s.variant(v));
+      CaseRunner runner = new CaseRunner(s);
+      for (CaseResult r : all(s, s.variant(v))) {
+        if (r.outcome() != Outcome.SPLIT_BRAIN) {
+          continue;
         }
+        assertThat(v).as(r.id().toString()).isEqualTo("LEGACY");
+        assertThat(runner.run(r.id(), g, io.postcopysim.core.kernel.TraceMode.HASH_ONLY)
+            .migration().record().sourceRestartedWithoutDisk()).as(r.id().toString()).isTrue();
+        legacySplits++;
       }
     }
+    assertThat(legacySplits).isPositive();
   }
 
   private static Facts facts(List<Run> runs, boolean restarted) {

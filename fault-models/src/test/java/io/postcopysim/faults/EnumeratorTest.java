@@ -23,7 +23,7 @@ class EnumeratorTest {
         .workingSetBytes(16L << 20).chunkBytes(32L << 20).precopyNanos(Time.millis(40))
         .build();
     return new Study(7, Time.HOUR, p, TcpParams.defaults(),
-        List.of(new Variants.Legacy(), new Variants.PostcopySetup()), kinds, phases, maxFaults,
+        List.of(Variants.LEGACY, Variants.POSTCOPY_SETUP), kinds, phases, maxFaults,
         Time.NEVER);
   }
 

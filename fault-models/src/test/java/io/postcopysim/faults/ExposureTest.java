@@ -49,7 +49,7 @@ class ExposureTest {
     // GapPointsTest shows the points inside the gap splitting it.
     Study s = new Study(42, Time.HOUR, MigrationParams.defaults().toBuilder()
         .ramBytes(1L << 30).workingSetBytes(256L << 20).precopyNanos(Time.millis(500)).build(),
-        TcpParams.defaults().withLatency(Time.millis(1)), List.of(new Variants.Legacy()),
+        TcpParams.defaults().withLatency(Time.millis(1)), List.of(Variants.LEGACY),
         List.of(FaultKind.DEST_CRASH), Set.of(), 1, Time.NEVER);
     GoldenRun g = GoldenRun.of(s, s.variant("LEGACY"));
     CaseRunner runner = new CaseRunner(s);

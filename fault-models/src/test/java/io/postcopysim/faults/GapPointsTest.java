@@ -24,7 +24,7 @@ class GapPointsTest {
   static Study blockedSource(long gapNanos, List<FaultKind> kinds) {
     return new Study(42, Time.HOUR, MigrationParams.defaults().toBuilder()
         .ramBytes(1L << 30).workingSetBytes(256L << 20).precopyNanos(Time.millis(500)).build(),
-        TcpParams.defaults().withLatency(Time.millis(1)), List.of(new Variants.Legacy()),
+        TcpParams.defaults().withLatency(Time.millis(1)), List.of(Variants.LEGACY),
         kinds, Set.of(), 1, Time.NEVER, gapNanos);
   }
 

@@ -53,6 +53,7 @@ public final class HtmlReport {
         .append(ResultsFiles.resultsHash(r)).append("</code></p>\n")
         .append(legend()).append("</header>\n");
     glossary(b);
+    designs(b, r, scenario);
     exposure(b, r);
     headline(b, r);
     matrices(b, r);
@@ -75,6 +76,30 @@ public final class HtmlReport {
           .append(esc(Glossary.outcome(o.name()))).append("</dd>\n");
     }
     b.append("</dl></section>\n");
+  }
+
+  /** The row of decisions of each design compared (migration.designs, docs/DESIGN.md §3.5). */
+  private static void designs(StringBuilder b, Results r, Scenario scenario) {
+    b.append("<section id=\"designs\"><h2>Designs</h2>\n<p>Each design is a row of"
+        + " decisions; the state machines read it, outcomes follow from the mechanisms.</p>\n"
+        + "<table class=\"designs\"><thead><tr><th>variant</th>");
+    for (String key : io.postcopysim.scenarios.DesignsReader.DECISIONS) {
+      b.append("<th>").append(esc(key)).append("</th>");
+    }
+    b.append("</tr></thead><tbody>\n");
+    for (Results.VariantResults v : r.variants()) {
+      io.postcopysim.core.migration.Variant design = scenario.study().variants().stream()
+          .filter(x -> x.name().equals(v.variant())).findFirst().orElse(null);
+      if (design == null) {
+        continue; // a merged result whose scenario no longer lists it
+      }
+      b.append("<tr><th title=\"").append(esc(Glossary.variant(v.variant()))).append("\">")
+          .append(esc(v.variant())).append("</th>");
+      io.postcopysim.scenarios.DesignsReader.decisions(design).values()
+          .forEach(x -> b.append("<td>").append(esc(String.valueOf(x))).append("</td>"));
+      b.append("</tr>\n");
+    }
+    b.append("</tbody></table></section>\n");
   }
 
   // ---- 1. exposure, headline and verdict ----

@@ -24,11 +24,23 @@ class ReportStructureTest {
 
   @Test
   void everySectionIsThere() {
-    for (String id : new String[] {"headline", "verdict", "matrices", "counterexamples",
-        "distributions", "coverage", "parameters"}) {
+    for (String id : new String[] {"designs", "headline", "verdict", "matrices",
+        "counterexamples", "distributions", "coverage", "parameters"}) {
       assertThat(DOC.getElementById(id)).as(id).isNotNull();
     }
     assertThat(DOC.title()).contains("report-test");
+  }
+
+  @Test
+  void theDesignsSectionShowsTheRowOfEachDesignCompared() {
+    for (Results.VariantResults v : Reports.RESULTS.variants()) {
+      Element row = DOC.select("#designs tbody tr").stream()
+          .filter(tr -> tr.selectFirst("th").text().equals(v.variant())).findFirst()
+          .orElseThrow(() -> new AssertionError(v.variant()));
+      assertThat(row.select("td")).hasSize(8);
+    }
+    assertThat(DOC.select("#designs thead th").eachText()).contains("gate", "gate-timeout",
+        "ack", "status-after-package");
   }
 
   @Test

@@ -5,7 +5,6 @@ import io.postcopysim.core.migration.MigrationParams;
 import io.postcopysim.core.migration.MigrationStatus;
 import io.postcopysim.core.migration.QemuVersion;
 import io.postcopysim.core.migration.Variant;
-import io.postcopysim.core.migration.Variants;
 import io.postcopysim.core.net.TcpParams;
 import io.postcopysim.faults.FaultKind;
 import io.postcopysim.faults.Study;
@@ -58,7 +57,6 @@ public final class ScenarioKeys {
     }
   }
 
-  static final List<String> VARIANTS = Variants.all().stream().map(Variant::name).toList();
   static final List<String> KINDS =
       Arrays.stream(FaultKind.values()).map(FaultKind::name).toList();
   static final List<String> AUTOSTART = List.of("early-cont", "after-device", "off", "libvirt");
@@ -68,6 +66,9 @@ public final class ScenarioKeys {
       "POSTCOPY_SETUP", "BOUNDARY_MOVE");
   static final List<String> DEFAULT_KINDS = List.of("DEST_CRASH", "DEST_HOST_CRASH",
       "DEST_LOAD_ERROR", "PARTITION", "PARTITION_TO_SOURCE");
+
+  /** Where the variants' reader leaves the designs it read, for the designs' row. */
+  static final String DESIGNS = "#designs";
 
   /** Every key, in the order the loader reads them and results.json writes them. */
   public static final List<Key> ALL = build();
@@ -192,9 +193,19 @@ public final class ScenarioKeys {
 
   private static void migration(List<Key> keys) {
     MigrationParams d = MigrationParams.defaults();
-    keys.add(new Key("migration.variants", "list of designs", DEFAULT_VARIANTS,
-        (s, k, v) -> s.choices(k, DEFAULT_VARIANTS, VARIANTS),
-        sc -> study(sc).variants().stream().map(Variant::name).toList()));
+    // The designs are read first (a variant may name one) and written after the variants.
+    keys.add(new Key("migration.variants", "list of designs", DEFAULT_VARIANTS, (s, k, v) -> {
+      Map<String, Variant> designs = DesignsReader.read(s); // built-ins + the file's
+      v.put(DESIGNS, designs);
+      return s.choices(k, DEFAULT_VARIANTS, List.copyOf(designs.keySet()));
+    }, sc -> study(sc).variants().stream().map(Variant::name).toList()));
+    keys.add(new Key("migration.designs", "mapping of designs", Map.of(),
+        (s, k, v) -> v.get(DESIGNS), sc -> {
+          Map<String, Object> designs = new LinkedHashMap<>();
+          study(sc).variants().stream().filter(x -> !DesignsReader.builtIn(x))
+              .forEach(x -> designs.put(x.name(), DesignsReader.decisions(x)));
+          return designs.isEmpty() ? null : designs; // a file's designs, spelled out
+        }));
     keys.add(duration("migration.precopy-time", d.precopyNanos(), false,
         sc -> params(sc).precopyNanos()));
     keys.add(duration("migration.downtime-limit", d.downtimeLimitNanos(), true,
@@ -258,7 +269,10 @@ public final class ScenarioKeys {
     return ALL.stream().map(Key::path).toList();
   }
 
-  /** results.json's scenario block: every key's resolved value, nested by path, in order. */
+  /**
+   * results.json's scenario block: every key's resolved value, nested by path, in order; a key
+   * whose writer gives null (no designs beyond the built-ins) is left out.
+   */
   @SuppressWarnings("unchecked")
   static Map<String, Object> resolved(Scenario scenario) {
     Map<String, Object> out = new LinkedHashMap<>();
@@ -268,7 +282,10 @@ public final class ScenarioKeys {
       for (int i = 0; i < parts.length - 1; i++) {
         at = (Map<String, Object>) at.computeIfAbsent(parts[i], p -> new LinkedHashMap<>());
       }
-      at.put(parts[parts.length - 1], k.writer().apply(scenario));
+      Object value = k.writer().apply(scenario);
+      if (value != null) {
+        at.put(parts[parts.length - 1], value);
+      }
     }
     return out;
   }

@@ -6,7 +6,6 @@ import io.postcopysim.core.migration.MigrationParams;
 import io.postcopysim.core.migration.MigrationStatus;
 import io.postcopysim.core.migration.QemuVersion;
 import io.postcopysim.core.migration.Variant;
-import io.postcopysim.core.migration.Variants;
 import io.postcopysim.core.net.TcpParams;
 import io.postcopysim.faults.FaultKind;
 import io.postcopysim.faults.GoldenRun;
@@ -178,8 +177,8 @@ public final class ScenarioLoader {
 
   @SuppressWarnings("unchecked")
   private static List<Variant> variants(Map<String, Object> v) {
-    return ((List<String>) v.get("migration.variants")).stream()
-        .map(n -> Variants.byName(n).orElseThrow()).toList();
+    Map<String, Variant> designs = (Map<String, Variant>) v.get("migration.designs");
+    return ((List<String>) v.get("migration.variants")).stream().map(designs::get).toList();
   }
 
   private static void checkVersion(Section mig, Map<String, Object> v) {

@@ -27,7 +27,9 @@ class ScenarioKeysTest {
       Scenario s = Catalog.load(name);
       List<String> paths = new ArrayList<>();
       leaves("", s.resolved(), paths);
-      assertThat(paths).as(name).isEqualTo(ScenarioKeys.paths());
+      // migration.designs is written only for a file's own designs (none in the built-ins)
+      assertThat(paths).as(name).isEqualTo(ScenarioKeys.paths().stream()
+          .filter(p -> !p.equals("migration.designs")).toList());
       assertThat(Scenario.fromResolved(s.resolved()).resolved()).as(name)
           .isEqualTo(s.resolved());
     }

@@ -45,8 +45,8 @@ class SweepTest {
   @Test
   void everyKeyOfTheTableCanBeSetByItsPathAlone() {
     for (ScenarioKeys.Key k : ScenarioKeys.ALL) {
-      if (k.path().equals("name")) {
-        continue;
+      if (k.path().equals("name") || k.writer().apply(Catalog.load("default")) == null) {
+        continue; // the name is the base's; default has no designs of its own to write back
       }
       String written = written(Catalog.load("default"), k);
       Sweep s = Sweep.parse("sweep:\n  base: default\n  vary:\n    " + k.path() + ": ["

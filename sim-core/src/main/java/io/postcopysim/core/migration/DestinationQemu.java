@@ -23,70 +23,37 @@ final class DestinationQemu implements SocketListener {
 
   private final Simulation sim;
   private final MigrationParams params;
-  private final Variant variant;
+  private final VariantSpec spec;
   private final MigrationRecord record;
   private final SharedDisk disk;
   private final Guest guest;
   private final Migration migration;
-  private PageRanges received = new PageRanges();
-  private PageRanges requested = new PageRanges();
   private final int workingSet;
   private final int loadedLabel = Labels.intern("dst:main:device-state-loaded");
   private final EventHandler loaded = arg -> loaded();
-  /** Main-stream messages that wait while the main thread loads devices (before LISTEN). */
-  private final ArrayDeque<MigMessage> backlog = new ArrayDeque<>();
-
+  // The socket is the world's (a fork re-points it); everything else that changes is in st.
   private TcpConnection main;
-  private MigrationStatus status = MigrationStatus.NONE;
-  private PostcopyState postcopy = PostcopyState.NONE;
-  private boolean returnPathOpen;
-  private boolean loading;
-  /** The load's own work is done; it waits for guest pages it read (device-load-pages). */
-  private boolean loadWaitsForPages;
-  private List<MigMessage> packageItems;
-  private int packageNext;
-  private boolean eofSeen;
-  private boolean failLoad;
-  private boolean failActivation;
-  private boolean diskActive;
-  /** -incoming with autostart, or libvirt's early {@code cont}; after-device waits for mgmt. */
-  private boolean autostart;
-  private int workingSetReceived;
+  private State st = new State();
 
   DestinationQemu(Simulation sim, MigrationParams params, Variant variant, MigrationRecord record,
       SharedDisk disk, Guest guest, Migration migration) {
     this.sim = sim;
     this.params = params;
-    this.variant = variant;
+    this.spec = variant.spec();
     this.record = record;
     this.disk = disk;
     this.guest = guest;
     this.migration = migration;
     this.workingSet = params.workingSetPages();
-    this.autostart = params.destAutostart() == DestAutostart.EARLY_CONT;
+    this.st.autostart = params.destAutostart() == DestAutostart.EARLY_CONT;
   }
 
   /** A copy for a forked world. */
   DestinationQemu(DestinationQemu o, Fork fork, MigrationRecord record, SharedDisk disk,
       Guest guest, Migration migration) {
-    this(fork.simulation(), o.params, o.variant, record, disk, guest, migration);
-    this.received = o.received.copy();
-    this.requested = o.requested.copy();
-    this.backlog.addAll(o.backlog);
+    this(fork.simulation(), o.params, o.spec, record, disk, guest, migration);
+    this.st = o.st.copy();
     this.main = fork.get(o.main);
-    this.status = o.status;
-    this.postcopy = o.postcopy;
-    this.returnPathOpen = o.returnPathOpen;
-    this.loading = o.loading;
-    this.loadWaitsForPages = o.loadWaitsForPages;
-    this.packageItems = o.packageItems;
-    this.packageNext = o.packageNext;
-    this.eofSeen = o.eofSeen;
-    this.failLoad = o.failLoad;
-    this.failActivation = o.failActivation;
-    this.diskActive = o.diskActive;
-    this.autostart = o.autostart;
-    this.workingSetReceived = o.workingSetReceived;
     fork.put(o, this);
     fork.handler(o.loaded, loaded);
   }
@@ -106,41 +73,41 @@ final class DestinationQemu implements SocketListener {
   }
 
   MigrationStatus status() {
-    return status;
+    return st.status;
   }
 
   PostcopyState postcopyState() {
-    return postcopy;
+    return st.postcopy;
   }
 
   PageRanges receivedBitmap() {
-    return received.copy();
+    return st.received.copy();
   }
 
   /** Fault hook: the next device-state load fails (DEST_LOAD_ERROR). */
   void failNextLoad() {
-    failLoad = true;
+    st.failLoad = true;
   }
 
   /** Fault hook: activating the disk at RUN fails (DEST_ACTIVATE_ERROR). */
   void failActivation() {
-    failActivation = true;
+    st.failActivation = true;
   }
 
   boolean hasPage(int page) {
-    return received.contains(page);
+    return st.received.contains(page);
   }
 
   boolean hasWholeWorkingSet() {
-    return workingSetReceived == workingSet;
+    return st.workingSetReceived == workingSet;
   }
 
   boolean hasAllPages() {
-    return received.size() == params.pages();
+    return st.received.size() == params.pages();
   }
 
   private void setStatus(MigrationStatus s) {
-    status = s;
+    st.status = s;
     record.status(HostId.DESTINATION, s, sim.now(), sim.processed() - 1);
   }
 
@@ -149,12 +116,12 @@ final class DestinationQemu implements SocketListener {
   @Override
   public void onMessage(Message message) {
     MigMessage m = (MigMessage) message;
-    if (status == MigrationStatus.SETUP) {
+    if (st.status == MigrationStatus.SETUP) {
       setStatus(MigrationStatus.ACTIVE);
     }
     boolean pageData = m.kind() == Wire.RAM || m.kind() == Wire.RAM_REQUESTED;
-    if (loading && postcopy != PostcopyState.LISTENING && !pageData) {
-      backlog.add(m); // the main thread is busy loading; nobody else reads commands yet
+    if (st.loading && st.postcopy != PostcopyState.LISTENING && !pageData) {
+      st.backlog.add(m); // the main thread is busy loading; nobody else reads commands yet
       return;
     }
     handle(m);
@@ -164,23 +131,23 @@ final class DestinationQemu implements SocketListener {
     if (m.kind() == Wire.RAM || m.kind() == Wire.RAM_REQUESTED) {
       placePages((int) m.firstPage(), (int) m.pages());
     } else if (m.kind() == Wire.OPEN_RETURN_PATH) {
-      returnPathOpen = true;
+      st.returnPathOpen = true;
     } else if (m.kind() == Wire.PING) {
       reply(MigMessage.returnPath(Wire.PONG, m.value(), 4));
     } else if (m.kind() == Wire.POSTCOPY_ADVISE) {
-      postcopy = PostcopyState.ADVISE;
+      st.postcopy = PostcopyState.ADVISE;
     } else if (m.kind() == Wire.POSTCOPY_RAM_DISCARD) {
-      postcopy = PostcopyState.DISCARD;
+      st.postcopy = PostcopyState.DISCARD;
       discard((int) m.value());
     } else if (m.kind() == Wire.PACKAGED) {
-      packageItems = m.items();
-      packageNext = 0;
+      st.packageItems = m.items();
+      st.packageNext = 0;
       runPackage();
     } else if (m.kind() == Wire.DEVICE_STATE) {
       startLoading(); // precopy: the devices come on the stream itself
     } else if (m.kind() == Wire.VM_EOF) {
-      eofSeen = true;
-      if (postcopy == PostcopyState.NONE || postcopy == PostcopyState.ADVISE) {
+      st.eofSeen = true;
+      if (st.postcopy == PostcopyState.NONE || st.postcopy == PostcopyState.ADVISE) {
         // Never switched to postcopy (advised only, precopy converged): a precopy ending.
         precopyLoaded();
       } else {
@@ -202,37 +169,39 @@ final class DestinationQemu implements SocketListener {
   }
 
   private void reply(MigMessage m) {
-    if (returnPathOpen) {
+    if (st.returnPathOpen) {
       endpoint().write(m, null);
     }
   }
 
   private void placePages(int first, int count) {
     int end = first + count;
-    workingSetReceived += (int) (Math.min(end, workingSet) - Math.min(first, workingSet)
-        - received.countIn(first, Math.min(end, workingSet)));
-    received.add(first, end);
+    st.workingSetReceived += (int) (Math.min(end, workingSet) - Math.min(first, workingSet)
+        - st.received.countIn(first, Math.min(end, workingSet)));
+    st.received.add(first, end);
     guest.pagesArrived(first, count);
-    if (loadWaitsForPages && !loadPagesMissing()) {
-      loadWaitsForPages = false; // the faulting load resumes: its end is an event of its own
+    if (st.loadWaitsForPages && !loadPagesMissing()) {
+      st.loadWaitsForPages = false; // the faulting load resumes: its end is an event of its own
       sim.schedule(0, HostId.DESTINATION.kernelId(), loadedLabel, loaded, 0);
     }
     maybeComplete();
   }
 
   private void discard(int stalePages) {
-    workingSetReceived -= (int) received.countIn(0, Math.min(stalePages, workingSet));
-    received.remove(0, stalePages);
+    st.workingSetReceived -= (int) st.received.countIn(0, Math.min(stalePages, workingSet));
+    st.received.remove(0, stalePages);
   }
 
   /** Parses the package in order; device loading suspends it for {@code device-load-time}. */
   private void runPackage() {
-    while (packageItems != null && packageNext < packageItems.size() && !status.terminal()) {
-      MigMessage item = packageItems.get(packageNext++);
+    while (st.packageItems != null && st.packageNext < st.packageItems.size()
+        && !st.status.terminal()) {
+      MigMessage item = st.packageItems.get(st.packageNext++);
       if (item.kind() == Wire.POSTCOPY_LISTEN) {
-        postcopy = PostcopyState.LISTENING;
-        if (variant.destinationPostcopyDevice() && returnPathOpen) {
-          setStatus(MigrationStatus.POSTCOPY_DEVICE);
+        st.postcopy = PostcopyState.LISTENING;
+        // 10.2's loadvm_postcopy_handle_listen reports postcopy-device (with a return path)
+        if (spec.destStatusAfterListen() != MigrationStatus.ACTIVE && st.returnPathOpen) {
+          setStatus(spec.destStatusAfterListen());
         }
       } else if (item.kind() == Wire.DEVICE_STATE) {
         startLoading();
@@ -246,9 +215,9 @@ final class DestinationQemu implements SocketListener {
   }
 
   private void startLoading() {
-    loading = true;
+    st.loading = true;
     sim.schedule(params.deviceLoadNanos(), HostId.DESTINATION.kernelId(), loadedLabel, loaded, 0);
-    if (postcopy == PostcopyState.LISTENING) {
+    if (st.postcopy == PostcopyState.LISTENING) {
       requestLoadPages();
     }
   }
@@ -263,8 +232,8 @@ final class DestinationQemu implements SocketListener {
    */
   private void requestLoadPages() {
     for (int p = loadPagesFrom(); p < params.pages(); p++) {
-      if (!received.contains(p) && !requested.contains(p)) {
-        requested.add(p, p + 1);
+      if (!st.received.contains(p) && !st.requested.contains(p)) {
+        st.requested.add(p, p + 1);
         endpoint().write(new MigMessage(Wire.REQ_PAGES, Wire.RP_HEADER + 12, 0, p, 1,
             List.of()), null);
       }
@@ -277,35 +246,35 @@ final class DestinationQemu implements SocketListener {
 
   private boolean loadPagesMissing() {
     int n = params.deviceLoadPages();
-    return n > 0 && received.countIn(loadPagesFrom(), params.pages()) < n;
+    return n > 0 && st.received.countIn(loadPagesFrom(), params.pages()) < n;
   }
 
   private void loaded() {
-    if (status.terminal() || !migration.alive(HostId.DESTINATION)) {
-      loading = false;
+    if (st.status.terminal() || !migration.alive(HostId.DESTINATION)) {
+      st.loading = false;
       return;
     }
-    if (postcopy == PostcopyState.LISTENING && !failLoad && loadPagesMissing()) {
-      loadWaitsForPages = true; // blocked in a page fault: placePages resumes it
+    if (st.postcopy == PostcopyState.LISTENING && !st.failLoad && loadPagesMissing()) {
+      st.loadWaitsForPages = true; // blocked in a page fault: placePages resumes it
       return;
     }
-    loading = false;
-    if (failLoad) {
+    st.loading = false;
+    if (st.failLoad) {
       fail(); // qemu_loadvm_state_main failed: SHUT(1) and exit
       return;
     }
     record.deviceStateLoaded(sim.now());
-    if (packageItems != null) {
+    if (st.packageItems != null) {
       runPackage();
     }
-    while (!loading && !backlog.isEmpty()) {
-      handle(backlog.pollFirst());
+    while (!st.loading && !st.backlog.isEmpty()) {
+      handle(st.backlog.pollFirst());
     }
   }
 
-  /** RFC variants: the package ended; acknowledge per the variant. */
+  /** A package without RUN ended (VM_EOF): acknowledge per the design's ack. */
   private void packageLoaded() {
-    switch (variant.destinationAck()) {
+    switch (spec.destinationAck()) {
       case AFTER_LOAD -> reply(MigMessage.returnPath(Wire.POSTCOPY_RUN_ACK, 0, 0));
       case AFTER_ACTIVATE -> {
         if (!activateDisk()) {
@@ -320,13 +289,13 @@ final class DestinationQemu implements SocketListener {
 
   /** loadvm_postcopy_handle_run and its bottom half. */
   private void handleRun() {
-    if (postcopy != PostcopyState.LISTENING) {
+    if (st.postcopy != PostcopyState.LISTENING) {
       return;
     }
-    postcopy = PostcopyState.RUNNING;
+    st.postcopy = PostcopyState.RUNNING;
     record.runReceived(sim.now());
     setStatus(MigrationStatus.POSTCOPY_ACTIVE);
-    if (autostart) {
+    if (st.autostart) {
       startGuest();
     }
     maybeComplete();
@@ -341,7 +310,7 @@ final class DestinationQemu implements SocketListener {
       return;
     }
     record.guestStarts(HostId.DESTINATION, sim.now(), disk.active(HostId.DESTINATION));
-    if (postcopy == PostcopyState.RUNNING) {
+    if (st.postcopy == PostcopyState.RUNNING) {
       guest.startOnDestination();
     }
   }
@@ -351,36 +320,36 @@ final class DestinationQemu implements SocketListener {
    * sets autostart; once the switchover happened here it activates the disk and starts.
    */
   void cont() {
-    if (!migration.alive(HostId.DESTINATION) || status == MigrationStatus.FAILED) {
+    if (!migration.alive(HostId.DESTINATION) || st.status == MigrationStatus.FAILED) {
       return;
     }
-    autostart = true;
+    st.autostart = true;
     // After RUN in postcopy, or once a precopy ending completed (postcopy advised or not).
-    if (postcopy == PostcopyState.RUNNING || postcopy == PostcopyState.END
-        || status == MigrationStatus.COMPLETED) {
+    if (st.postcopy == PostcopyState.RUNNING || st.postcopy == PostcopyState.END
+        || st.status == MigrationStatus.COMPLETED) {
       startGuest();
     }
   }
 
   private boolean activateDisk() {
-    if (diskActive) {
+    if (st.diskActive) {
       return true;
     }
-    if (failActivation) {
+    if (st.failActivation) {
       record.lockRefused(HostId.DESTINATION, sim.now(), sim.processed() - 1);
       return false;
     }
-    diskActive = disk.activate(HostId.DESTINATION, sim.now());
-    return diskActive;
+    st.diskActive = disk.activate(HostId.DESTINATION, sim.now());
+    return st.diskActive;
   }
 
   // ---- precopy end ----
 
   private void precopyLoaded() {
-    if (loading) {
+    if (st.loading) {
       return; // the EOF waits in the backlog; loaded() gets here again
     }
-    if (variant.precopyHandshake()) {
+    if (spec.precopyHandshake()) {
       reply(MigMessage.returnPath(Wire.PRECOPY_LOADED, 0, 0));
       return;
     }
@@ -389,11 +358,11 @@ final class DestinationQemu implements SocketListener {
 
   /** process_incoming_migration_bh: activate, start, completed, then SHUT. */
   private void startGuestAfterPrecopy() {
-    if (status.terminal()) {
+    if (st.status.terminal()) {
       return;
     }
     record.runReceived(sim.now());
-    if (autostart) {
+    if (st.autostart) {
       startGuest();
     }
     setStatus(MigrationStatus.COMPLETED);
@@ -404,9 +373,9 @@ final class DestinationQemu implements SocketListener {
   // ---- postcopy end and faults ----
 
   private void maybeComplete() {
-    if (postcopy == PostcopyState.RUNNING && eofSeen && hasAllPages()
-        && status == MigrationStatus.POSTCOPY_ACTIVE) {
-      postcopy = PostcopyState.END;
+    if (st.postcopy == PostcopyState.RUNNING && st.eofSeen && hasAllPages()
+        && st.status == MigrationStatus.POSTCOPY_ACTIVE) {
+      st.postcopy = PostcopyState.END;
       setStatus(MigrationStatus.COMPLETED);
       reply(MigMessage.returnPath(Wire.SHUT, 0, 4));
       endpoint().shutdownOutput();
@@ -415,27 +384,27 @@ final class DestinationQemu implements SocketListener {
 
   /** The fault thread: one REQ_PAGES per missing page, de-duplicated. */
   void pageFault(int page) {
-    if (requested.contains(page) || status != MigrationStatus.POSTCOPY_ACTIVE) {
+    if (st.requested.contains(page) || st.status != MigrationStatus.POSTCOPY_ACTIVE) {
       return; // already asked, or paused: the vCPU waits
     }
-    requested.add(page, page + 1);
+    st.requested.add(page, page + 1);
     endpoint().write(new MigMessage(Wire.REQ_PAGES, Wire.RP_HEADER + 12, 0, page, 1, List.of()),
         null);
   }
 
   /** After a recovery, the blocked vCPU asks again. */
   void reRequest(int page) {
-    requested.remove(page, page + 1);
+    st.requested.remove(page, page + 1);
     pageFault(page);
   }
 
   @Override
   public void onError(SocketError error) {
-    if (status == MigrationStatus.COMPLETED || status == MigrationStatus.FAILED) {
+    if (st.status == MigrationStatus.COMPLETED || st.status == MigrationStatus.FAILED) {
       return; // the source's EOF after SHUT is the orderly end, not a detection
     }
     record.detected(HostId.DESTINATION, sim.now());
-    if (postcopy == PostcopyState.RUNNING || status == MigrationStatus.POSTCOPY_RECOVER) {
+    if (st.postcopy == PostcopyState.RUNNING || st.status == MigrationStatus.POSTCOPY_RECOVER) {
       setStatus(MigrationStatus.POSTCOPY_PAUSED); // the guest runs on, faulting vCPUs wait
       endpoint().setListener(SocketListener.IGNORE);
       migration.recovery().paused();
@@ -463,10 +432,10 @@ final class DestinationQemu implements SocketListener {
    * Returns whether it is now paused.
    */
   boolean pauseByManagement() {
-    if (status == MigrationStatus.POSTCOPY_PAUSED) {
+    if (st.status == MigrationStatus.POSTCOPY_PAUSED) {
       return true;
     }
-    if (status != MigrationStatus.POSTCOPY_ACTIVE || postcopy != PostcopyState.RUNNING) {
+    if (st.status != MigrationStatus.POSTCOPY_ACTIVE || st.postcopy != PostcopyState.RUNNING) {
       return false;
     }
     setStatus(MigrationStatus.POSTCOPY_PAUSED);
@@ -475,9 +444,61 @@ final class DestinationQemu implements SocketListener {
   }
 
   void recoverSetup(TcpConnection connection) {
+    // after migrate-pause at the latest (Recovery: pauseByManagement before recoverSetup)
+    assert st.status == MigrationStatus.POSTCOPY_PAUSED : "recovering from " + st.status;
     main = connection;
     endpoint().setListener(this);
-    returnPathOpen = true;
+    st.returnPathOpen = true;
     setStatus(MigrationStatus.POSTCOPY_RECOVER);
+  }
+
+  /**
+   * Everything of the destination that changes during a run, in one value: a fork copies it with
+   * {@link #copy()}, so a field added here cannot be forgotten by the fork. The socket stays
+   * outside (it belongs to the world, and {@code Fork} re-points it).
+   */
+  private static final class State {
+    PageRanges received = new PageRanges();
+    PageRanges requested = new PageRanges();
+    /** Main-stream messages that wait while the main thread loads devices (before LISTEN). */
+    final ArrayDeque<MigMessage> backlog = new ArrayDeque<>();
+    MigrationStatus status = MigrationStatus.NONE;
+    PostcopyState postcopy = PostcopyState.NONE;
+    boolean returnPathOpen;
+    boolean loading;
+    /** The load's own work is done; it waits for guest pages it read (device-load-pages). */
+    boolean loadWaitsForPages;
+    /** The package being parsed (immutable, shared with a fork) and the next item's index. */
+    List<MigMessage> packageItems;
+    int packageNext;
+    boolean eofSeen;
+    boolean failLoad;
+    boolean failActivation;
+    boolean diskActive;
+    /** -incoming with autostart, or libvirt's early {@code cont}; after-device waits for mgmt. */
+    boolean autostart;
+    int workingSetReceived;
+
+    /** A deep copy: page sets and the backlog are copied, messages are immutable and shared. */
+    State copy() {
+      State c = new State();
+      c.received = received.copy();
+      c.requested = requested.copy();
+      c.backlog.addAll(backlog);
+      c.status = status;
+      c.postcopy = postcopy;
+      c.returnPathOpen = returnPathOpen;
+      c.loading = loading;
+      c.loadWaitsForPages = loadWaitsForPages;
+      c.packageItems = packageItems;
+      c.packageNext = packageNext;
+      c.eofSeen = eofSeen;
+      c.failLoad = failLoad;
+      c.failActivation = failActivation;
+      c.diskActive = diskActive;
+      c.autostart = autostart;
+      c.workingSetReceived = workingSetReceived;
+      return c;
+    }
   }
 }

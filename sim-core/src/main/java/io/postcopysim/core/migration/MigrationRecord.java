@@ -39,6 +39,7 @@ public final class MigrationRecord {
   private boolean destinationWrotePages;
   private final boolean[] lockRefused = new boolean[2];
   private final boolean[] startedWithoutLock = new boolean[2];
+  private boolean sourceRestartedWithoutDisk;
   private long destinationLoadedAt = Time.NEVER;
   private long destinationRunAt = Time.NEVER;
   private long finalEofSentAt = Time.NEVER;
@@ -61,6 +62,7 @@ public final class MigrationRecord {
     c.destinationWrotePages = destinationWrotePages;
     System.arraycopy(lockRefused, 0, c.lockRefused, 0, lockRefused.length);
     System.arraycopy(startedWithoutLock, 0, c.startedWithoutLock, 0, startedWithoutLock.length);
+    c.sourceRestartedWithoutDisk = sourceRestartedWithoutDisk;
     c.destinationLoadedAt = destinationLoadedAt;
     c.destinationRunAt = destinationRunAt;
     c.finalEofSentAt = finalEofSentAt;
@@ -99,6 +101,21 @@ public final class MigrationRecord {
     if (pageReadWithoutData < 0) {
       pageReadWithoutData = page;
     }
+  }
+
+  /**
+   * QEMU 10.0/10.1's migration_iteration_finish starts the source's VM although it could not
+   * take its disk back: a start without the disk that the version does on purpose, which the
+   * lock then does not keep from running beside the destination.
+   */
+  void sourceRestartsWithoutDisk(long now) {
+    sourceRestartedWithoutDisk = true;
+    guestStarts(HostId.SOURCE, now, true);
+  }
+
+  /** Whether the source's VM was started without its disk by 10.0/10.1's restart. */
+  public boolean sourceRestartedWithoutDisk() {
+    return sourceRestartedWithoutDisk;
   }
 
   void guestStarts(HostId host, long now, boolean holdsDisk) {

@@ -88,8 +88,8 @@ public enum QemuVersion {
 
   /**
    * Whether a source that cannot take the disk lock back keeps its VM stopped (10.2: "Do not
-   * try to start VM if disk activation fails") instead of going on without its disk, which
-   * older QEMU does and which the model ends as the process's death.
+   * try to start VM if disk activation fails") instead of starting it without its disk, which
+   * 10.0 does (lab 10.0: disk-reset-before-shut ended with both guests running).
    */
   boolean keepsStoppedOnActivationFailure() {
     return this == V11_1;

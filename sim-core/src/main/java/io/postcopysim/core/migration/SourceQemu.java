@@ -25,53 +25,26 @@ import java.util.List;
 final class SourceQemu implements SocketListener, WriteListener {
   private final Simulation sim;
   private final MigrationParams params;
-  private final Variant variant;
+  private final VariantSpec spec;
   private final QemuVersion version;
   private final MigrationRecord record;
   private final SharedDisk disk;
   private final Guest guest;
   private final Migration migration;
-  private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
-  private final ArrayDeque<Outgoing> urgent = new ArrayDeque<>();
-  private final ArrayDeque<MigMessage> preemptQueue = new ArrayDeque<>();
-  private final int pingTimeoutLabel = Labels.intern("src:timer:ping3-timeout");
+  // The sockets are the world's (a fork re-points them); everything else that changes is in st.
+  private TcpConnection main;
+  private TcpConnection preempt;
+  private State st = new State();
+  private final int gateTimeoutLabel;
   private final int paceLabel = Labels.intern("src:timer:rate-limit");
-  private final EventHandler ping3Expired = arg -> ping3Expired();
+  private final EventHandler gateExpired = arg -> gateExpired();
   private final EventHandler paced = arg -> {
-    pacing = false;
+    st.pacing = false;
     pump();
   };
   private final int precopyPaceLabel = Labels.intern("src:timer:max-bandwidth");
   private final EventHandler precopyPaced = arg -> precopyStep();
 
-  private TcpConnection main;
-  private TcpConnection preempt;
-  private MigrationStatus status = MigrationStatus.NONE;
-  private boolean writing;
-  private boolean pumping;
-  private boolean pacing;
-  private boolean preemptWriting;
-
-  // precopy: round 1 sends [0, neverSentFrom..N); later rounds the dirty prefix [0, k)
-  private int roundFrom;
-  private int roundTo;
-  private int neverSentFrom;
-  private long dirtySince;
-  private boolean completing;
-
-  // postcopy
-  private PageRanges toPush;
-  private boolean packageWritten;
-  private boolean committed;
-  private boolean eofSent;
-  /** The migration thread can never act again (nor be paused, recovered or cancelled). */
-  private boolean wedged;
-  private long ping3Timer = -1;
-  // 10.2's gate: the return-path thread only flags the PONG of 0x42; the migration thread
-  // commits at the top of its next iteration, or at once if it waits with nothing to send.
-  private boolean packageLoadedFlag;
-  private boolean waitingForPong;
-  private long iterationStart;
 
   /** What the migration thread does once a message is in the socket buffer. */
   private enum After { NOTHING, PRECOPY_STEP, PACKAGE_WRITTEN, PACE, PRECOPY_EOF }
@@ -91,7 +64,10 @@ final class SourceQemu implements SocketListener, WriteListener {
       SharedDisk disk, Guest guest, Migration migration) {
     this.sim = sim;
     this.params = params;
-    this.variant = variant;
+    this.spec = variant.spec();
+    // PING3's timer keeps its label (and so its trace hash); other gates' timers have their own
+    this.gateTimeoutLabel = Labels.intern(spec.gate() == Variant.Gate.PONG_3
+        ? "src:timer:ping3-timeout" : "src:timer:gate-timeout");
     this.version = migration.version();
     this.record = record;
     this.disk = disk;
@@ -102,33 +78,13 @@ final class SourceQemu implements SocketListener, WriteListener {
   /** A copy for a forked world (between events, so no write is in progress). */
   SourceQemu(SourceQemu o, Fork fork, MigrationRecord record, SharedDisk disk, Guest guest,
       Migration migration) {
-    this(fork.simulation(), o.params, o.variant, record, disk, guest, migration);
-    assert !o.pumping : "forked mid-pump";
-    queue.addAll(o.queue);
-    urgent.addAll(o.urgent);
-    preemptQueue.addAll(o.preemptQueue);
+    this(fork.simulation(), o.params, o.spec, record, disk, guest, migration);
+    assert !o.st.pumping : "forked mid-pump";
+    st = o.st.copy();
     main = fork.get(o.main);
     preempt = fork.get(o.preempt);
-    status = o.status;
-    writing = o.writing;
-    pacing = o.pacing;
-    preemptWriting = o.preemptWriting;
-    roundFrom = o.roundFrom;
-    roundTo = o.roundTo;
-    neverSentFrom = o.neverSentFrom;
-    dirtySince = o.dirtySince;
-    completing = o.completing;
-    toPush = o.toPush == null ? null : o.toPush.copy();
-    packageWritten = o.packageWritten;
-    committed = o.committed;
-    eofSent = o.eofSent;
-    wedged = o.wedged;
-    ping3Timer = o.ping3Timer;
-    packageLoadedFlag = o.packageLoadedFlag;
-    waitingForPong = o.waitingForPong;
-    iterationStart = o.iterationStart;
     fork.put(o, this);
-    fork.handler(o.ping3Expired, ping3Expired);
+    fork.handler(o.gateExpired, gateExpired);
     fork.handler(o.paced, paced);
     fork.handler(o.precopyPaced, precopyPaced);
   }
@@ -138,24 +94,24 @@ final class SourceQemu implements SocketListener, WriteListener {
    * without it (postcopy, as QEMU does; PRECOPY_ACK's "loaded" travels on it).
    */
   private boolean returnPath() {
-    return params.returnPath() || variant.postcopy() || variant.precopyHandshake();
+    return params.returnPath() || spec.postcopy() || spec.precopyHandshake();
   }
 
   MigrationStatus status() {
-    return status;
+    return st.status;
   }
 
   /** Whether the migration thread can never act again (see {@link Migration#sourceWedged}). */
   boolean wedged() {
-    return wedged;
+    return st.wedged;
   }
 
   boolean committed() {
-    return committed;
+    return st.committed;
   }
 
   private void setStatus(MigrationStatus s) {
-    status = s;
+    st.status = s;
     record.status(HostId.SOURCE, s, sim.now(), sim.processed() - 1);
     migration.sourceStatusChanged(s);
   }
@@ -179,32 +135,33 @@ final class SourceQemu implements SocketListener, WriteListener {
       send(MigMessage.command(Wire.OPEN_RETURN_PATH, 0), After.NOTHING);
       send(MigMessage.ping(Wire.PING_1), After.NOTHING);
     }
-    if (variant.postcopy()) {
+    if (spec.postcopy()) {
       send(MigMessage.command(Wire.POSTCOPY_ADVISE, 16), After.NOTHING);
     }
-    dirtySince = sim.now();
-    roundFrom = 0;
-    roundTo = params.pages();
-    neverSentFrom = 0;
+    st.dirtySince = sim.now();
+    st.roundFrom = 0;
+    st.roundTo = params.pages();
+    st.neverSentFrom = 0;
     precopyStep();
   }
 
   /** One iteration of the migration loop in precopy: a chunk, or a decision. */
   private void precopyStep() {
-    if (status != MigrationStatus.ACTIVE || !migration.alive(HostId.SOURCE)) {
+    if (st.status != MigrationStatus.ACTIVE || !migration.alive(HostId.SOURCE)) {
       return; // a rate-limit sleep may end after the process died
     }
-    if (variant.postcopy() && sim.now() >= params.precopyNanos()) {
+    if (spec.postcopy() && sim.now() >= params.precopyNanos()) {
       postcopyStart();
       return;
     }
-    if (roundFrom < roundTo) {
-      int to = Math.min(roundTo, roundFrom + params.chunkPages());
-      MigMessage chunk = MigMessage.pages(Wire.RAM, roundFrom, to - roundFrom, params.pageBytes());
-      if (neverSentFrom < to && roundTo == params.pages()) {
-        neverSentFrom = to;
+    if (st.roundFrom < st.roundTo) {
+      int to = Math.min(st.roundTo, st.roundFrom + params.chunkPages());
+      MigMessage chunk = MigMessage.pages(Wire.RAM, st.roundFrom, to - st.roundFrom,
+          params.pageBytes());
+      if (st.neverSentFrom < to && st.roundTo == params.pages()) {
+        st.neverSentFrom = to;
       }
-      roundFrom = to;
+      st.roundFrom = to;
       send(chunk, After.PRECOPY_STEP);
       return;
     }
@@ -221,9 +178,9 @@ final class SourceQemu implements SocketListener, WriteListener {
           + Time.format(params.downtimeLimitNanos()) + ")");
     }
     // Another round over what was dirtied during the last one.
-    dirtySince = sim.now();
-    roundFrom = 0;
-    roundTo = dirty;
+    st.dirtySince = sim.now();
+    st.roundFrom = 0;
+    st.roundTo = dirty;
     precopyStep();
   }
 
@@ -261,7 +218,7 @@ final class SourceQemu implements SocketListener, WriteListener {
 
   /** Pages dirtied since their last pass, among those already sent. */
   private int dirtyPages() {
-    return Math.min(guest.dirtiedIn(sim.now() - dirtySince), neverSentFrom);
+    return Math.min(guest.dirtiedIn(sim.now() - st.dirtySince), st.neverSentFrom);
   }
 
   /**
@@ -270,7 +227,7 @@ final class SourceQemu implements SocketListener, WriteListener {
    * from 10.0 migration_switchover_start reports {@code device}.
    */
   private void precopyComplete(int dirty) {
-    completing = true;
+    st.completing = true;
     if (version.reportsDevice()) {
       setStatus(MigrationStatus.DEVICE); // migration_switchover_start, from 10.0 on
     }
@@ -290,25 +247,27 @@ final class SourceQemu implements SocketListener, WriteListener {
   /** {@code postcopy_start}, in QEMU's order (§3 steps 2-10). */
   private void postcopyStart() {
     // 7.2's postcopy_start reports postcopy-active before it stops the VM and never device.
-    setStatus(version.reportsDevice() || variant.gate() != Variant.Gate.NONE
+    setStatus(version.reportsDevice() || spec.gate() != Variant.Gate.NONE
         ? MigrationStatus.DEVICE : MigrationStatus.POSTCOPY_ACTIVE);
     record.guestStops(HostId.SOURCE, sim.now());
     disk.inactivate(HostId.SOURCE, sim.now());
     int stale = dirtyPages();
-    toPush = new PageRanges();
-    toPush.add(0, stale);
-    toPush.add(neverSentFrom, params.pages());
+    st.toPush = new PageRanges();
+    st.toPush.add(0, stale);
+    st.toPush.add(st.neverSentFrom, params.pages());
     send(new MigMessage(Wire.POSTCOPY_RAM_DISCARD, Wire.COMMAND_HEADER + 16, stale, 0, stale,
         List.of()), After.NOTHING);
     send(MigMessage.ping(Wire.PING_2), After.NOTHING);
     List<MigMessage> items = new ArrayList<>();
     items.add(MigMessage.command(Wire.POSTCOPY_LISTEN, 0));
     items.add(MigMessage.command(Wire.DEVICE_STATE, params.deviceStateBytes()));
-    if (variant.runInPackage()) {
-      items.add(MigMessage.ping(Wire.PING_3));
-      if (variant.pingPackagedLoaded()) {
-        items.add(MigMessage.ping(Wire.PING_PACKAGED_LOADED));
-      }
+    if (spec.ping3InPackage()) {
+      items.add(MigMessage.ping(Wire.PING_3)); // qemu_savevm_send_ping(fb, 3)
+    }
+    if (spec.pingPackagedLoaded()) {
+      items.add(MigMessage.ping(Wire.PING_PACKAGED_LOADED)); // 10.2
+    }
+    if (spec.runInPackage()) {
       items.add(MigMessage.command(Wire.POSTCOPY_RUN, 0));
     } else {
       items.add(MigMessage.command(Wire.VM_EOF, 0)); // the RFC's package ends with EOF
@@ -316,83 +275,100 @@ final class SourceQemu implements SocketListener, WriteListener {
     send(MigMessage.packaged(items), After.PACKAGE_WRITTEN);
   }
 
-  /** The package is in the socket buffer: the variant's commit rule applies. */
+  /** The package is in the socket buffer: the design's gate applies. */
   private void packageWritten() {
-    if (packageWritten || status.terminal() || status == MigrationStatus.POSTCOPY_PAUSED) {
+    if (st.packageWritten || st.status.terminal()
+        || st.status == MigrationStatus.POSTCOPY_PAUSED) {
       return; // failed while the package was being written
     }
-    packageWritten = true;
-    iterationStart = sim.now();
-    setStatus(variant.statusAfterPackage());
-    switch (variant.gate()) {
-      case NONE -> committed = true;
-      case PONG_3 -> ping3Timer = sim.schedule(params.ping3TimeoutNanos(),
-          HostId.SOURCE.kernelId(), pingTimeoutLabel, ping3Expired, 0);
-      default -> { }
+    st.packageWritten = true;
+    st.iterationStart = sim.now();
+    setStatus(spec.statusAfterPackage());
+    if (spec.gate() == Variant.Gate.NONE) {
+      st.committed = true;
+    } else {
+      long timeout = spec.gateTimeout().resolve(params);
+      if (timeout >= 0) {
+        st.gateTimer = sim.schedule(timeout, HostId.SOURCE.kernelId(), gateTimeoutLabel,
+            gateExpired, 0);
+      }
     }
     send(MigMessage.ping(Wire.PING_4), After.NOTHING);
     pump();
   }
 
   private void commit() {
-    if (committed || status == MigrationStatus.FAILED) {
+    if (st.committed || st.status == MigrationStatus.FAILED) {
       return;
     }
-    committed = true;
-    if (ping3Timer >= 0) {
-      sim.cancel(ping3Timer);
+    st.committed = true;
+    if (st.gateTimer >= 0) {
+      sim.cancel(st.gateTimer);
     }
-    if (variant.gate() == Variant.Gate.RUN_ACK) {
-      urgent.addFirst(new Outgoing(MigMessage.command(Wire.POSTCOPY_RUN, 0), After.NOTHING));
+    if (!spec.runInPackage()) {
+      // the RFC's RUN after the commit (MIG_CMD_POSTCOPY_RUN sent on its own)
+      st.urgent.addFirst(new Outgoing(MigMessage.command(Wire.POSTCOPY_RUN, 0), After.NOTHING));
     }
     setStatus(MigrationStatus.POSTCOPY_ACTIVE);
     pump();
   }
 
-  private void ping3Expired() {
-    ping3Timer = -1;
-    if (!committed && status == MigrationStatus.DEVICE) {
+  /** The gate's timeout (PING3's ping3-timeout): no answer in time, fall back. */
+  private void gateExpired() {
+    st.gateTimer = -1;
+    if (awaitingGate()) {
+      st.waitingForPong = false; // a timed wait wakes up even with the return path gone
       record.detected(HostId.SOURCE, sim.now());
       fallBack();
     }
   }
 
+  /** Between the package and the commit, the switchover not failed: waiting at the gate. */
+  private boolean awaitingGate() {
+    return st.packageWritten && !st.committed && st.status == spec.statusAfterPackage();
+  }
+
+  /** 10.2's gate: the migration thread waits for the flag the PONG of 0x42 sets. */
+  private boolean awaitingPackageLoaded() {
+    return spec.gate() == Variant.Gate.PONG_PACKAGED_LOADED && awaitingGate();
+  }
+
   /** The postcopy loop: requested pages first, then the next run of pages in order. */
   private boolean nextPostcopyWrite() {
-    if (toPush == null || !packageWritten || status.terminal()
-        || status == MigrationStatus.POSTCOPY_PAUSED
-        || status == MigrationStatus.POSTCOPY_RECOVER_SETUP
-        || status == MigrationStatus.POSTCOPY_RECOVER) {
+    if (st.toPush == null || !st.packageWritten || st.status.terminal()
+        || st.status == MigrationStatus.POSTCOPY_PAUSED
+        || st.status == MigrationStatus.POSTCOPY_RECOVER_SETUP
+        || st.status == MigrationStatus.POSTCOPY_RECOVER) {
       return false;
     }
-    if (status == MigrationStatus.POSTCOPY_DEVICE && iterationEnds()) {
+    if (awaitingPackageLoaded() && iterationEnds()) {
       return true; // committed: the pump goes on in postcopy-active
     }
-    int first = toPush.next(0);
+    int first = st.toPush.next(0);
     if (first < 0) {
-      if (status == MigrationStatus.POSTCOPY_DEVICE) {
+      if (awaitingPackageLoaded()) {
         // complete_ready: qemu_event_wait(postcopy_package_loaded_event), no timeout; an
         // event the PONG already set lets it through at once
-        if (packageLoadedFlag) {
+        if (st.packageLoadedFlag) {
           commit();
           return true;
         }
-        waitingForPong = true;
+        st.waitingForPong = true;
         return false;
       }
-      if (committed && !eofSent) {
-        eofSent = true;
+      if (st.committed && !st.eofSent) {
+        st.eofSent = true;
         record.finalEofSent(sim.now());
-        queue.add(new Outgoing(MigMessage.command(Wire.VM_EOF, 0), After.NOTHING));
+        st.queue.add(new Outgoing(MigMessage.command(Wire.VM_EOF, 0), After.NOTHING));
         return true;
       }
       return false;
     }
-    int end = toPush.runEnd(first);
+    int end = st.toPush.runEnd(first);
     int n = Math.min(end - first, postcopyChunkPages());
-    toPush.remove(first, first + n);
+    st.toPush.remove(first, first + n);
     record.pushed(n);
-    queue.add(new Outgoing(MigMessage.pages(Wire.RAM, first, n, params.pageBytes()),
+    st.queue.add(new Outgoing(MigMessage.pages(Wire.RAM, first, n, params.pageBytes()),
         After.PACE));
     return true;
   }
@@ -403,11 +379,11 @@ final class SourceQemu implements SocketListener, WriteListener {
    * it committed.
    */
   private boolean iterationEnds() {
-    if (sim.now() - iterationStart < MAX_WAIT) {
+    if (sim.now() - st.iterationStart < MAX_WAIT) {
       return false;
     }
-    iterationStart = sim.now();
-    if (!packageLoadedFlag) {
+    st.iterationStart = sim.now();
+    if (!st.packageLoadedFlag) {
       return false;
     }
     commit();
@@ -432,8 +408,8 @@ final class SourceQemu implements SocketListener, WriteListener {
     long rate = params.maxPostcopyBitsPerSecond();
     // postcopy_start sets the rate limit to max-postcopy-bandwidth before it sends the
     // package: it paces the gated designs' wait (10.2's postcopy-device) too
-    if (rate > 0 && packageWritten) {
-      pacing = true;
+    if (rate > 0 && st.packageWritten) {
+      st.pacing = true;
       sim.schedule(Time.transmission(chunk.pages() * params.pageBytes(), rate),
           HostId.SOURCE.kernelId(), paceLabel, paced, 0);
     }
@@ -442,33 +418,34 @@ final class SourceQemu implements SocketListener, WriteListener {
   // ---- the writer: one blocking write at a time, as the migration thread does ----
 
   private void send(MigMessage message, After after) {
-    queue.add(new Outgoing(message, after));
+    st.queue.add(new Outgoing(message, after));
     pump();
   }
 
   /** Writes queued messages one at a time; re-entrant calls fold into the running loop. */
   private void pump() {
-    if (pumping || !migration.alive(HostId.SOURCE)) {
+    if (st.pumping || !migration.alive(HostId.SOURCE)) {
       return;
     }
-    pumping = true;
+    st.pumping = true;
     try {
-      while (!writing && !status.terminal() && status != MigrationStatus.POSTCOPY_PAUSED) {
-        Outgoing next = urgent.isEmpty() ? queue.pollFirst() : urgent.pollFirst();
+      while (!st.writing && !st.status.terminal()
+          && st.status != MigrationStatus.POSTCOPY_PAUSED) {
+        Outgoing next = st.urgent.isEmpty() ? st.queue.pollFirst() : st.urgent.pollFirst();
         if (next == null) {
-          if (pacing || !nextPostcopyWrite()) {
+          if (st.pacing || !nextPostcopyWrite()) {
             return;
           }
           continue;
         }
-        writing = true;
+        st.writing = true;
         if (endpoint().write(next.message(), this, next)) {
-          writing = false;
+          st.writing = false;
           afterWritten(next);
         }
       }
     } finally {
-      pumping = false;
+      st.pumping = false;
     }
   }
 
@@ -479,7 +456,7 @@ final class SourceQemu implements SocketListener, WriteListener {
       preemptWritten();
       return;
     }
-    writing = false;
+    st.writing = false;
     afterWritten((Outgoing) token);
     pump();
   }
@@ -505,21 +482,18 @@ final class SourceQemu implements SocketListener, WriteListener {
   public void onMessage(Message message) {
     MigMessage m = (MigMessage) message;
     if (m.kind() == Wire.PONG) {
-      if (m.value() == Wire.PING_3 && variant.gate() == Variant.Gate.PONG_3
-          && status == MigrationStatus.DEVICE && packageWritten) {
+      if (m.value() == Wire.PING_3 && spec.gate() == Variant.Gate.PONG_3 && awaitingGate()) {
         commit();
-      } else if (m.value() == Wire.PING_PACKAGED_LOADED
-          && variant.gate() == Variant.Gate.PONG_PACKAGED_LOADED
-          && status == MigrationStatus.POSTCOPY_DEVICE) {
+      } else if (m.value() == Wire.PING_PACKAGED_LOADED && awaitingPackageLoaded()) {
         // source_return_path_thread only sets postcopy_package_loaded and the event
-        packageLoadedFlag = true;
-        if (waitingForPong) {
-          waitingForPong = false;
+        st.packageLoadedFlag = true;
+        if (st.waitingForPong) {
+          st.waitingForPong = false;
           commit();
         }
       }
     } else if (m.kind() == Wire.POSTCOPY_RUN_ACK) {
-      if (variant.gate() == Variant.Gate.RUN_ACK && packageWritten) {
+      if (spec.gate() == Variant.Gate.RUN_ACK && st.packageWritten) {
         commit();
       }
     } else if (m.kind() == Wire.REQ_PAGES) {
@@ -527,12 +501,12 @@ final class SourceQemu implements SocketListener, WriteListener {
     } else if (m.kind() == Wire.SHUT) {
       if (m.value() != 0) {
         onError(SocketError.ECONNRESET); // the destination failed and says so
-      } else if (completing || eofSent) {
+      } else if (st.completing || st.eofSent) {
         complete();
       }
     } else if (m.kind() == Wire.PRECOPY_LOADED) {
       // Once "go" leaves, the destination may start: the source must never resume after this.
-      committed = true;
+      st.committed = true;
       send(MigMessage.command(Wire.PRECOPY_GO, 0), After.NOTHING);
     } else if (m.kind() == Wire.RP_RECV_BITMAP) {
       migration.recovery().bitmapReceived();
@@ -542,18 +516,18 @@ final class SourceQemu implements SocketListener, WriteListener {
   }
 
   private void servePageRequest(int first, int pages) {
-    if (toPush == null) {
-      return;
-    }
+    // The destination asks only from LISTEN on (its load's pages, then vCPU faults), and LISTEN
+    // travels in the package postcopy_start built after it computed what to push.
+    assert st.toPush != null : "MIG_RP_MSG_REQ_PAGES before postcopy_start";
     int end = first + pages;
-    for (int p = toPush.next(first); p >= 0 && p < end; p = toPush.next(p + 1)) {
-      toPush.remove(p, p + 1);
+    for (int p = st.toPush.next(first); p >= 0 && p < end; p = st.toPush.next(p + 1)) {
+      st.toPush.remove(p, p + 1);
       record.requested(1);
       MigMessage page = MigMessage.pages(Wire.RAM_REQUESTED, p, 1, params.pageBytes());
       if (preemptActive()) {
-        preemptQueue.add(page);
+        st.preemptQueue.add(page);
       } else {
-        urgent.add(new Outgoing(page, After.NOTHING));
+        st.urgent.add(new Outgoing(page, After.NOTHING));
       }
     }
     pump();
@@ -566,8 +540,8 @@ final class SourceQemu implements SocketListener, WriteListener {
    * load reading guest RAM) is queued for the main channel like any urgent page.
    */
   private boolean preemptActive() {
-    return preempt != null && (status == MigrationStatus.POSTCOPY_ACTIVE
-        || status == MigrationStatus.POSTCOPY_DEVICE);
+    return preempt != null && (st.status == MigrationStatus.POSTCOPY_ACTIVE
+        || st.status == MigrationStatus.POSTCOPY_DEVICE);
   }
 
   /**
@@ -576,21 +550,22 @@ final class SourceQemu implements SocketListener, WriteListener {
    */
   private void pumpPreempt() {
     Endpoint out = preempt == null ? null : preempt.endpoint(HostId.SOURCE);
-    while (out != null && !preemptWriting && !preemptQueue.isEmpty() && preemptActive()) {
-      preemptWriting = true;
-      if (out.write(preemptQueue.pollFirst(), this, PREEMPT_WRITE)) {
-        preemptWriting = false;
+    while (out != null && !st.preemptWriting && !st.preemptQueue.isEmpty()
+        && preemptActive()) {
+      st.preemptWriting = true;
+      if (out.write(st.preemptQueue.pollFirst(), this, PREEMPT_WRITE)) {
+        st.preemptWriting = false;
       }
     }
   }
 
   private void preemptWritten() {
-    preemptWriting = false;
+    st.preemptWriting = false;
     pumpPreempt();
   }
 
   private void complete() {
-    if (status.terminal()) {
+    if (st.status.terminal()) {
       return;
     }
     setStatus(MigrationStatus.COMPLETED);
@@ -600,26 +575,26 @@ final class SourceQemu implements SocketListener, WriteListener {
 
   @Override
   public void onError(SocketError error) {
-    if (status.terminal()) {
+    if (st.status.terminal()) {
       return; // the orderly close after completion (or a dead channel's echo) detects nothing
     }
-    if (waitingForPong) {
+    if (st.waitingForPong) {
       // The migration thread sleeps on an event only the PONG sets; the return-path thread
       // exits on the error and nobody wakes it: no status change, for good (10.2).
-      wedged = true;
+      st.wedged = true;
       endpoint().setListener(SocketListener.IGNORE);
       return;
     }
-    if (eofSent && status == MigrationStatus.POSTCOPY_ACTIVE
+    if (st.eofSent && st.status == MigrationStatus.POSTCOPY_ACTIVE
         && version.wedgesOnReturnPathErrorInCompletion()) {
-      wedged = true; // 7.2: both threads wait for each other, postcopy-active for good
+      st.wedged = true; // 7.2: both threads wait for each other, postcopy-active for good
       endpoint().setListener(SocketListener.IGNORE);
       return;
     }
     record.detected(HostId.SOURCE, sim.now());
-    switch (status) {
+    switch (st.status) {
       case ACTIVE -> {
-        if (completing) {
+        if (st.completing) {
           switchoverFailed();
         } else {
           setStatus(MigrationStatus.FAILED); // precopy failed: the guest never stopped
@@ -628,12 +603,12 @@ final class SourceQemu implements SocketListener, WriteListener {
       }
       case DEVICE, POSTCOPY_DEVICE, POSTCOPY_SETUP -> switchoverFailed();
       case POSTCOPY_ACTIVE -> {
-        if (eofSent) {
+        if (st.eofSent) {
           // migration_completion fails: FAILED, and migration_iteration_finish may restart
           setStatus(MigrationStatus.FAILED);
           closeChannel();
           restartAfterFailure(false);
-        } else if (!packageWritten) {
+        } else if (!st.packageWritten) {
           switchoverFailed(); // 7.2: still inside postcopy_start (its fail label)
         } else {
           pause();
@@ -647,9 +622,9 @@ final class SourceQemu implements SocketListener, WriteListener {
   /** An error after the guest stopped for the switchover, before the source completed. */
   private void switchoverFailed() {
     // Plain precopy never commits: until SHUT it can always fall back.
-    if (!committed) {
+    if (!st.committed) {
       fallBack();
-    } else if (variant.postcopy()) {
+    } else if (spec.postcopy()) {
       pause();
     } else {
       setStatus(MigrationStatus.FAILED); // PRECOPY_ACK after "go": stay stopped
@@ -659,25 +634,26 @@ final class SourceQemu implements SocketListener, WriteListener {
 
   /** A switchover that fails before the commit: FAILED, and the source may take over again. */
   private void fallBack() {
-    if (ping3Timer >= 0) {
-      sim.cancel(ping3Timer);
-      ping3Timer = -1;
+    if (st.gateTimer >= 0) {
+      sim.cancel(st.gateTimer);
+      st.gateTimer = -1;
     }
     setStatus(MigrationStatus.FAILED);
     closeChannel();
-    restartAfterFailure(completing);
+    restartAfterFailure(st.completing);
   }
 
   /**
    * migration_iteration_finish on FAILED: reactivate the disk and restart the guest here when
    * the version restarts after this kind of failure; 7.2 after a postcopy failure only takes
    * its disk back (postcopy_start's restart_block) and leaves the guest stopped. If the lock is
-   * held elsewhere, 10.2 keeps the VM stopped; older QEMU goes on without its disk, which the
-   * model ends as the process's death ("Failed to get write lock").
+   * held elsewhere, 10.2 keeps the VM stopped; 10.0/10.1 start it anyway, without its disk
+   * ("Failed to get write lock" is only reported): with the destination running, a split
+   * brain that locking does not prevent (real 10.0, lab experiment disk-reset-before-shut).
    */
   private void restartAfterFailure(boolean precopyCompletion) {
     if (!version.restartsAfterFailure(precopyCompletion)) {
-      if (!packageWritten) {
+      if (!st.packageWritten) {
         disk.activate(HostId.SOURCE, sim.now()); // restart_block: the destination never ran
       }
       return;
@@ -685,7 +661,9 @@ final class SourceQemu implements SocketListener, WriteListener {
     if (disk.activate(HostId.SOURCE, sim.now())) {
       record.guestStarts(HostId.SOURCE, sim.now(), disk.active(HostId.SOURCE));
     } else if (!version.keepsStoppedOnActivationFailure()) {
-      migration.crashProcess(HostId.SOURCE);
+      // 10.0/10.1 start the VM whatever the reactivation said: the guest runs without its
+      // disk next to the destination that holds it (lab 10.0: disk-reset-before-shut).
+      record.sourceRestartsWithoutDisk(sim.now());
     }
   }
 
@@ -695,24 +673,24 @@ final class SourceQemu implements SocketListener, WriteListener {
    * migration_iteration_finish restarts the guest as after a failure.
    */
   void cancel() {
-    if (status != MigrationStatus.SETUP && status != MigrationStatus.ACTIVE
-        && status != MigrationStatus.DEVICE) {
+    if (st.status != MigrationStatus.SETUP && st.status != MigrationStatus.ACTIVE
+        && st.status != MigrationStatus.DEVICE) {
       return;
     }
     record.detected(HostId.SOURCE, sim.now()); // management gave up on the migration
-    if (ping3Timer >= 0) {
-      sim.cancel(ping3Timer);
-      ping3Timer = -1;
+    if (st.gateTimer >= 0) {
+      sim.cancel(st.gateTimer);
+      st.gateTimer = -1;
     }
     setStatus(MigrationStatus.CANCELLED);
     closeChannel();
-    if (completing || postcopyStarted()) {
-      restartAfterFailure(completing);
+    if (st.completing || postcopyStarted()) {
+      restartAfterFailure(st.completing);
     }
   }
 
   private boolean postcopyStarted() {
-    return toPush != null;
+    return st.toPush != null;
   }
 
   /** postcopy_pause: the channel is shut, the guest stays stopped, recovery may follow. */
@@ -723,11 +701,11 @@ final class SourceQemu implements SocketListener, WriteListener {
   }
 
   private void closeChannel() {
-    queue.clear();
-    urgent.clear();
-    preemptQueue.clear();
-    preemptWriting = false;
-    writing = false;
+    st.queue.clear();
+    st.urgent.clear();
+    st.preemptQueue.clear();
+    st.preemptWriting = false;
+    st.writing = false;
     endpoint().setListener(SocketListener.IGNORE);
     endpoint().shutdownOutput();
   }
@@ -735,19 +713,21 @@ final class SourceQemu implements SocketListener, WriteListener {
   // ---- recovery ----
 
   void recoverSetup(TcpConnection connection) {
+    // Recovery starts only with both sides in postcopy-paused (Recovery.bothPaused)
+    assert st.status == MigrationStatus.POSTCOPY_PAUSED : "recovering from " + st.status;
     main = connection;
     preempt = null; // the model reconnects the main channel only; requested pages use it
     endpoint().setListener(this);
     setStatus(MigrationStatus.POSTCOPY_RECOVER_SETUP);
     setStatus(MigrationStatus.POSTCOPY_RECOVER);
-    writing = false;
+    st.writing = false;
     send(MigMessage.command(Wire.RECV_BITMAP, 8), After.NOTHING);
   }
 
   /** The destination's received bitmap: re-send whatever it lacks. */
   void reloadBitmap(PageRanges received) {
-    toPush = received.complement(params.pages());
-    eofSent = false;
+    st.toPush = received.complement(params.pages());
+    st.eofSent = false;
     send(MigMessage.command(Wire.POSTCOPY_RESUME, 0), After.NOTHING);
   }
 
@@ -757,11 +737,76 @@ final class SourceQemu implements SocketListener, WriteListener {
   }
 
   void processDied() {
-    queue.clear();
-    urgent.clear();
-    preemptQueue.clear();
-    if (ping3Timer >= 0) {
-      sim.cancel(ping3Timer);
+    st.queue.clear();
+    st.urgent.clear();
+    st.preemptQueue.clear();
+    if (st.gateTimer >= 0) {
+      sim.cancel(st.gateTimer);
+    }
+  }
+
+  /**
+   * Everything of the source that changes during a run, in one value: a fork copies it with
+   * {@link #copy()}, so a field added here cannot be forgotten by the fork. The sockets stay
+   * outside (they belong to the world, and {@code Fork} re-points them).
+   */
+  private static final class State {
+    final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
+    final ArrayDeque<Outgoing> urgent = new ArrayDeque<>();
+    final ArrayDeque<MigMessage> preemptQueue = new ArrayDeque<>();
+    MigrationStatus status = MigrationStatus.NONE;
+    boolean writing;
+    boolean pumping;
+    boolean pacing;
+    boolean preemptWriting;
+
+    // precopy: round 1 sends [0, neverSentFrom..N); later rounds the dirty prefix [0, k)
+    int roundFrom;
+    int roundTo;
+    int neverSentFrom;
+    long dirtySince;
+    boolean completing;
+
+    // postcopy
+    PageRanges toPush;
+    boolean packageWritten;
+    boolean committed;
+    boolean eofSent;
+    /** The migration thread can never act again (nor be paused, recovered or cancelled). */
+    boolean wedged;
+    long gateTimer = -1;
+    // 10.2's gate: the return-path thread only flags the PONG of 0x42; the migration thread
+    // commits at the top of its next iteration, or at once if it waits with nothing to send.
+    boolean packageLoadedFlag;
+    boolean waitingForPong;
+    long iterationStart;
+
+    /** A deep copy: queues and page sets are copied, messages are immutable and shared. */
+    State copy() {
+      State c = new State();
+      c.queue.addAll(queue);
+      c.urgent.addAll(urgent);
+      c.preemptQueue.addAll(preemptQueue);
+      c.status = status;
+      c.writing = writing;
+      c.pumping = pumping;
+      c.pacing = pacing;
+      c.preemptWriting = preemptWriting;
+      c.roundFrom = roundFrom;
+      c.roundTo = roundTo;
+      c.neverSentFrom = neverSentFrom;
+      c.dirtySince = dirtySince;
+      c.completing = completing;
+      c.toPush = toPush == null ? null : toPush.copy();
+      c.packageWritten = packageWritten;
+      c.committed = committed;
+      c.eofSent = eofSent;
+      c.wedged = wedged;
+      c.gateTimer = gateTimer;
+      c.packageLoadedFlag = packageLoadedFlag;
+      c.waitingForPong = waitingForPong;
+      c.iterationStart = iterationStart;
+      return c;
     }
   }
 }

@@ -1,27 +1,27 @@
 package io.postcopysim.core.migration;
 
 /**
- * A switchover protocol. The source and destination state machines consult a variant only at
- * its decision points (what the package carries, what the source waits for before committing,
- * when the destination acknowledges); every outcome then follows from messages, timers, the
- * network and the disk lock. One class each, so a user can add a protocol.
+ * A switchover protocol, as the rest of the code holds it. Its only implementation is the row of
+ * decisions {@link VariantSpec}: the source and destination state machines consult the row only
+ * at its decision points (what the package carries, what the source waits for before
+ * committing, when the destination acknowledges, what each side reports meanwhile); every
+ * outcome then follows from messages, timers, the network and the disk lock.
  */
-public interface Variant {
+public sealed interface Variant permits VariantSpec {
   /** Upper-case identifier used in case IDs ({@code LEGACY}). */
   String name();
+
+  /** The row of decisions. */
+  VariantSpec spec();
 
   /** False for the precopy-only variants. */
   boolean postcopy();
 
   /** Whether MIG_CMD_POSTCOPY_RUN travels inside the package (after the device state). */
-  default boolean runInPackage() {
-    return true;
-  }
+  boolean runInPackage();
 
   /** Whether the package carries PING 0x42 (QEMU_VM_PING_PACKAGED_LOADED) before RUN. */
-  default boolean pingPackagedLoaded() {
-    return false;
-  }
+  boolean pingPackagedLoaded();
 
   /** The source's status once the package is in its socket buffer. */
   MigrationStatus statusAfterPackage();
@@ -30,27 +30,24 @@ public interface Variant {
   Gate gate();
 
   /** When the destination acknowledges the load (RFC variants), or never. */
-  default AckPoint destinationAck() {
-    return AckPoint.NONE;
-  }
+  AckPoint destinationAck();
 
   /** Whether the destination reports {@code postcopy-device} between LISTEN and RUN (10.2). */
-  default boolean destinationPostcopyDevice() {
-    return false;
-  }
+  boolean destinationPostcopyDevice();
 
   /** PRECOPY_ACK: the destination waits for the source's "go" before it starts. */
-  default boolean precopyHandshake() {
-    return false;
-  }
+  boolean precopyHandshake();
 
   /** What the source waits for after the package before committing to postcopy. */
   enum Gate {
     /** LEGACY: committed as soon as the package is written. */
     NONE,
-    /** 10.2: the PONG of PING 0x42; no timeout, only a channel error falls back. */
+    /**
+     * 10.2: the PONG of PING 0x42, flagged by the return-path thread and seen by the migration
+     * thread at its next iteration (migration_iteration_run).
+     */
     PONG_PACKAGED_LOADED,
-    /** PING3: PONG 3 within {@code ping3-timeout}. */
+    /** PING3: PONG 3 (within the gate timeout, {@code ping3-timeout} for PING3). */
     PONG_3,
     /** RFC: MIG_RP_MSG_POSTCOPY_RUN_ACK, then RUN is sent. */
     RUN_ACK

@@ -1,78 +1,58 @@
 package io.postcopysim.core.migration;
 
+import io.postcopysim.core.migration.Variant.AckPoint;
+import io.postcopysim.core.migration.Variant.Gate;
+import io.postcopysim.core.migration.VariantSpec.GateTimeout;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The built-in variants (docs/DESIGN.md §3). */
+/** The built-in designs (docs/DESIGN.md §3): eight rows of decisions. */
 public final class Variants {
   private Variants() {}
 
+  private static final MigrationStatus ACTIVE = MigrationStatus.ACTIVE;
+
   /** QEMU up to 10.1: package = LISTEN + device state + PING 3 + RUN; committed on write. */
-  public static final class Legacy implements Variant {
-    @Override public String name() { return "LEGACY"; }
-    @Override public boolean postcopy() { return true; }
-    @Override public MigrationStatus statusAfterPackage() { return MigrationStatus.POSTCOPY_ACTIVE; }
-    @Override public Gate gate() { return Gate.NONE; }
-  }
+  public static final VariantSpec LEGACY = new VariantSpec("LEGACY", true, true, Gate.NONE,
+      GateTimeout.NONE, AckPoint.NONE, MigrationStatus.POSTCOPY_ACTIVE, ACTIVE, false);
 
   /** QEMU 10.2 as merged: PING 0x42 before RUN; the source waits in postcopy-device. */
-  public static final class PostcopyDevice implements Variant {
-    @Override public String name() { return "POSTCOPY_DEVICE"; }
-    @Override public boolean postcopy() { return true; }
-    @Override public boolean pingPackagedLoaded() { return true; }
-    @Override public MigrationStatus statusAfterPackage() { return MigrationStatus.POSTCOPY_DEVICE; }
-    @Override public Gate gate() { return Gate.PONG_PACKAGED_LOADED; }
-    @Override public boolean destinationPostcopyDevice() { return true; }
-  }
+  public static final VariantSpec POSTCOPY_DEVICE = new VariantSpec("POSTCOPY_DEVICE", true,
+      true, Gate.PONG_PACKAGED_LOADED, GateTimeout.NONE, AckPoint.NONE,
+      MigrationStatus.POSTCOPY_DEVICE, MigrationStatus.POSTCOPY_DEVICE, false);
 
   /** The review's proposal: stay in device until PONG 3, with a finite timeout. */
-  public static final class Ping3 implements Variant {
-    @Override public String name() { return "PING3"; }
-    @Override public boolean postcopy() { return true; }
-    @Override public MigrationStatus statusAfterPackage() { return MigrationStatus.DEVICE; }
-    @Override public Gate gate() { return Gate.PONG_3; }
-  }
+  public static final VariantSpec PING3 = new VariantSpec("PING3", true, true, Gate.PONG_3,
+      GateTimeout.PING3_TIMEOUT, AckPoint.NONE, MigrationStatus.DEVICE, ACTIVE, false);
 
   /** The seed's RFC: package without RUN; RUN only after MIG_RP_MSG_POSTCOPY_RUN_ACK. */
-  public static class PostcopySetup implements Variant {
-    @Override public String name() { return "POSTCOPY_SETUP"; }
-    @Override public boolean postcopy() { return true; }
-    @Override public boolean runInPackage() { return false; }
-    @Override public MigrationStatus statusAfterPackage() { return MigrationStatus.POSTCOPY_SETUP; }
-    @Override public Gate gate() { return Gate.RUN_ACK; }
-    @Override public AckPoint destinationAck() { return AckPoint.AFTER_LOAD; }
-  }
+  public static final VariantSpec POSTCOPY_SETUP = new VariantSpec("POSTCOPY_SETUP", true, false,
+      Gate.RUN_ACK, GateTimeout.NONE, AckPoint.AFTER_LOAD, MigrationStatus.POSTCOPY_SETUP, ACTIVE,
+      false);
 
   /** Peter Xu's suggestion: the RFC's wire protocol, but the status stays device until RUN. */
-  public static final class BoundaryMove extends PostcopySetup {
-    @Override public String name() { return "BOUNDARY_MOVE"; }
-    @Override public MigrationStatus statusAfterPackage() { return MigrationStatus.DEVICE; }
-  }
+  public static final VariantSpec BOUNDARY_MOVE = new VariantSpec("BOUNDARY_MOVE", true, false,
+      Gate.RUN_ACK, GateTimeout.NONE, AckPoint.AFTER_LOAD, MigrationStatus.DEVICE, ACTIVE, false);
 
   /** Ours: the RFC, but the destination takes the disk lock before it acknowledges. */
-  public static final class AckAfterActivate extends PostcopySetup {
-    @Override public String name() { return "ACK_AFTER_ACTIVATE"; }
-    @Override public AckPoint destinationAck() { return AckPoint.AFTER_ACTIVATE; }
-  }
+  public static final VariantSpec ACK_AFTER_ACTIVATE = new VariantSpec("ACK_AFTER_ACTIVATE", true,
+      false, Gate.RUN_ACK, GateTimeout.NONE, AckPoint.AFTER_ACTIVATE,
+      MigrationStatus.POSTCOPY_SETUP, ACTIVE, false);
 
   /** Precopy with return path: the destination starts, then sends SHUT. */
-  public static class Precopy implements Variant {
-    @Override public String name() { return "PRECOPY"; }
-    @Override public boolean postcopy() { return false; }
-    @Override public MigrationStatus statusAfterPackage() { return MigrationStatus.DEVICE; }
-    @Override public Gate gate() { return Gate.NONE; }
-  }
+  public static final VariantSpec PRECOPY = new VariantSpec("PRECOPY", false, true, Gate.NONE,
+      GateTimeout.NONE, AckPoint.NONE, MigrationStatus.DEVICE, ACTIVE, false);
 
   /** Precopy with a handshake: "loaded" from the destination, "go" from the source. */
-  public static final class PrecopyAck extends Precopy {
-    @Override public String name() { return "PRECOPY_ACK"; }
-    @Override public boolean precopyHandshake() { return true; }
-  }
+  public static final VariantSpec PRECOPY_ACK = new VariantSpec("PRECOPY_ACK", false, true,
+      Gate.NONE, GateTimeout.NONE, AckPoint.NONE, MigrationStatus.DEVICE, ACTIVE, true);
+
+  private static final List<Variant> ALL = List.of(LEGACY, POSTCOPY_DEVICE, PING3,
+      POSTCOPY_SETUP, BOUNDARY_MOVE, ACK_AFTER_ACTIVATE, PRECOPY, PRECOPY_ACK);
 
   public static List<Variant> all() {
-    return List.of(new Legacy(), new PostcopyDevice(), new Ping3(), new PostcopySetup(),
-        new BoundaryMove(), new AckAfterActivate(), new Precopy(), new PrecopyAck());
+    return ALL;
   }
 
   public static Optional<Variant> byName(String name) {

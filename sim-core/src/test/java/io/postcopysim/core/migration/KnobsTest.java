@@ -36,7 +36,7 @@ class KnobsTest {
   void afterDeviceStartsTheDestinationOnManagementsContOnceTheSourceSwitched() {
     // POSTCOPY_SETUP: the source reports postcopy-active at the ack; cont follows one
     // management round trip later. The guest starts when both cont and RUN are there.
-    Golden setup = new Golden(new Variants.PostcopySetup(),
+    Golden setup = new Golden(Variants.POSTCOPY_SETUP,
         defaults().destAutostart(DestAutostart.AFTER_DEVICE).build());
     long switched = setup.statusAt(HostId.SOURCE, MigrationStatus.POSTCOPY_ACTIVE);
     TraceEvent cont = setup.first("mgmt:cont");
@@ -46,7 +46,7 @@ class KnobsTest {
 
     // LEGACY reports postcopy-active when the package is written, long before the destination
     // loaded it: cont only sets autostart, and RUN starts the guest as with early cont.
-    Golden legacy = new Golden(new Variants.Legacy(),
+    Golden legacy = new Golden(Variants.LEGACY,
         defaults().destAutostart(DestAutostart.AFTER_DEVICE).build());
     assertThat(legacy.first("mgmt:cont").time())
         .isLessThan(legacy.record().destinationRunAt());
@@ -59,7 +59,7 @@ class KnobsTest {
     // 512 MiB converge long before migrate-start-postcopy: a precopy ending, then cont.
     MigrationParams p = defaults().ramBytes(512L << 20).workingSetBytes(256L << 20)
         .destAutostart(DestAutostart.AFTER_DEVICE).build();
-    Golden g = new Golden(new Variants.PostcopySetup(), p);
+    Golden g = new Golden(Variants.POSTCOPY_SETUP, p);
     assertThat(g.record().destinationStartedAt())
         .isEqualTo(g.statusAt(HostId.SOURCE, MigrationStatus.COMPLETED) + MGMT_ROUND_TRIP);
     assertThat(g.migration.result().migrated()).isTrue();
@@ -68,7 +68,7 @@ class KnobsTest {
   @Test
   void afterDeviceMakesALostShutSafeInPrecopy() {
     MigrationParams p = defaults().destAutostart(DestAutostart.AFTER_DEVICE).build();
-    Golden g = new Golden(new Variants.Precopy(), p);
+    Golden g = new Golden(Variants.PRECOPY, p);
     assertThat(g.record().destinationStartedAt())
         .isEqualTo(g.statusAt(HostId.SOURCE, MigrationStatus.COMPLETED) + MGMT_ROUND_TRIP);
     // The destination has not taken the disk when the SHUT is lost: the source takes it back.
@@ -80,7 +80,7 @@ class KnobsTest {
 
   @Test
   void precopyWithoutReturnPathSendsNoPingAndCompletesOnWritingEof() {
-    Golden g = new Golden(new Variants.Precopy(), defaults().returnPath(false).build());
+    Golden g = new Golden(Variants.PRECOPY, defaults().returnPath(false).build());
     assertThat(g.all("dst:recv:MIG_CMD_PING")).isEmpty();
     assertThat(g.events).noneMatch(e -> e.label().startsWith("src:recv:MIG_RP_"));
     assertThat(g.statusAt(HostId.SOURCE, MigrationStatus.COMPLETED))
@@ -90,7 +90,7 @@ class KnobsTest {
 
   @Test
   void precopyAckOpensTheReturnPathItsHandshakeNeeds() {
-    Golden g = new Golden(new Variants.PrecopyAck(), defaults().returnPath(false).build());
+    Golden g = new Golden(Variants.PRECOPY_ACK, defaults().returnPath(false).build());
     assertThat(g.all("src:recv:MIG_RP_MSG_PRECOPY_LOADED")).hasSize(1);
     assertThat(g.migration.result().migrated()).isTrue();
   }
@@ -98,7 +98,7 @@ class KnobsTest {
   @Test
   void postcopyOpensTheReturnPathEvenWhenTheKnobIsOff() {
     // QEMU opens the return path whenever postcopy-ram is set (migration_open_return_path).
-    Golden g = new Golden(new Variants.Legacy(), defaults().returnPath(false).build());
+    Golden g = new Golden(Variants.LEGACY, defaults().returnPath(false).build());
     assertThat(g.all("src:recv:MIG_RP_MSG_REQ_PAGES")).isNotEmpty();
     assertThat(g.migration.result().migrated()).isTrue();
   }
@@ -108,8 +108,8 @@ class KnobsTest {
     // Switch to postcopy after 50 ms, so most of the working set is still on the source and
     // the guest's faults ask for pages far from the push cursor.
     MigrationParams p = defaults().precopyNanos(Time.millis(50)).build();
-    Golden plain = new Golden(new Variants.Legacy(), p);
-    Golden preempt = new Golden(new Variants.Legacy(), p.toBuilder().postcopyPreempt(true)
+    Golden plain = new Golden(Variants.LEGACY, p);
+    Golden preempt = new Golden(Variants.LEGACY, p.toBuilder().postcopyPreempt(true)
         .build());
     assertThat(preempt.migration.result().migrated()).isTrue();
     // With preempt a requested page leaves at once on its own connection: it lands one
@@ -132,9 +132,9 @@ class KnobsTest {
     // its machine dies, and 5 s later the source's timeout falls back and wants the lock.
     for (long lease : new long[] {0, Time.seconds(90)}) {
       MigrationParams p = defaults().diskLockLeaseNanos(lease).build();
-      Golden g = new Golden(new Variants.Ping3(), p);
+      Golden g = new Golden(Variants.PING3, p);
       long loaded = g.first("dst:main:device-state-loaded").index();
-      Migration m = Faulted.before(new Variants.Ping3(), p, TcpParams.defaults(), loaded,
+      Migration m = Faulted.before(Variants.PING3, p, TcpParams.defaults(), loaded,
           x -> x.network().partition(false, true, Time.NEVER), loaded + 3,
           x -> x.crashMachine(HostId.DESTINATION));
       assertThat(m.record().everRan(HostId.DESTINATION)).isTrue();
@@ -160,7 +160,7 @@ class KnobsTest {
   private static long packageTrip(MigrationParams p, TcpParams t) {
     Simulation sim = new Simulation(42,
         TraceMode.FULL);
-    Migration m = new Migration(sim, p, t, new Variants.Legacy()).start();
+    Migration m = new Migration(sim, p, t, Variants.LEGACY).start();
     sim.run(Time.HOUR);
     long arrived = sim.trace().events().stream()
         .filter(e -> e.label().equals("dst:recv:MIG_CMD_PACKAGED")).findFirst().orElseThrow()
@@ -191,9 +191,9 @@ class KnobsTest {
     for (DestAutostart mode : new DestAutostart[] {DestAutostart.EARLY_CONT,
         DestAutostart.LIBVIRT}) {
       MigrationParams p = defaults().destAutostart(mode).build();
-      Golden g = new Golden(new Variants.PostcopyDevice(), p);
+      Golden g = new Golden(Variants.POSTCOPY_DEVICE, p);
       long loaded = g.first("dst:main:device-state-loaded").index();
-      Migration m = Faulted.before(new Variants.PostcopyDevice(), p, TcpParams.defaults(),
+      Migration m = Faulted.before(Variants.POSTCOPY_DEVICE, p, TcpParams.defaults(),
           loaded, x -> x.network().partition(false, true, Time.NEVER));
       if (mode == DestAutostart.EARLY_CONT) {
         assertThat(m.record().everRan(HostId.DESTINATION)).isTrue();
@@ -211,7 +211,7 @@ class KnobsTest {
     MigrationParams p = defaults().destAutostart(DestAutostart.LIBVIRT).build();
     Simulation sim = new Simulation(42,
         TraceMode.HASH_ONLY);
-    Migration m = new Migration(sim, p, TcpParams.defaults(), new Variants.Precopy()).start();
+    Migration m = new Migration(sim, p, TcpParams.defaults(), Variants.PRECOPY).start();
     long cut = Time.millis(500);
     sim.run(cut);
     m.network().partition(true, true, Time.NEVER);
@@ -228,10 +228,10 @@ class KnobsTest {
     // the source, and the destination never ran. A load that reads no guest page is a timer.
     for (int pages : new int[] {0, 16}) {
       MigrationParams p = defaults().deviceLoadPages(pages).build();
-      Golden g = new Golden(new Variants.Legacy(), p);
+      Golden g = new Golden(Variants.LEGACY, p);
       assertThat(g.migration.result().migrated()).isTrue();
       long arrives = g.first("dst:recv:MIG_CMD_PACKAGED").index();
-      Migration m = Faulted.before(new Variants.Legacy(), p, TcpParams.defaults(), arrives,
+      Migration m = Faulted.before(Variants.LEGACY, p, TcpParams.defaults(), arrives,
           x -> x.network().partition(false, true, Time.NEVER));
       assertThat(m.record().everRan(HostId.DESTINATION)).as("%d pages", pages)
           .isEqualTo(pages == 0);

@@ -32,11 +32,11 @@ class MessageHandlingTest {
     @Test
     void everyPingIsAnsweredWithAPongStandaloneOrPackaged() {
       // LEGACY sends PING 1, 2 and 4 on the stream and PING 3 in the package: four PONGs.
-      Golden legacy = new Golden(new Variants.Legacy());
+      Golden legacy = new Golden(Variants.LEGACY);
       assertThat(legacy.all(dst("MIG_CMD_PING"))).hasSize(3);
       assertThat(legacy.all(src("MIG_RP_MSG_PONG"))).hasSize(4);
       // 10.2 adds PING 0x42 to the package: five.
-      assertThat(new Golden(new Variants.PostcopyDevice()).all(src("MIG_RP_MSG_PONG")))
+      assertThat(new Golden(Variants.POSTCOPY_DEVICE).all(src("MIG_RP_MSG_PONG")))
           .hasSize(5);
       // Each standalone PONG reaches the source no sooner than one latency after its PING.
       TraceEvent ping1 = legacy.first(dst("MIG_CMD_PING"));
@@ -46,7 +46,7 @@ class MessageHandlingTest {
 
     @Test
     void adviseAndDiscardMoveThePostcopyStateAndDropStalePages() {
-      Golden g = new Golden(new Variants.Legacy());
+      Golden g = new Golden(Variants.LEGACY);
       assertThat(g.justAfter(g.first(dst("MIG_CMD_POSTCOPY_ADVISE")),
           m -> m.destination().postcopyState())).isEqualTo(DestinationQemu.PostcopyState.ADVISE);
       TraceEvent discard = g.first(dst("MIG_CMD_POSTCOPY_RAM_DISCARD"));
@@ -58,7 +58,7 @@ class MessageHandlingTest {
 
     @Test
     void thePackageStartsListeningAndLoadsTheDevicesForDeviceLoadTime() {
-      Golden g = new Golden(new Variants.Legacy());
+      Golden g = new Golden(Variants.LEGACY);
       TraceEvent pkg = g.first(dst("MIG_CMD_PACKAGED"));
       assertThat(g.justAfter(pkg, m -> m.destination().postcopyState()))
           .isEqualTo(DestinationQemu.PostcopyState.LISTENING);
@@ -69,18 +69,18 @@ class MessageHandlingTest {
 
     @Test
     void onlyQemu102ReportsPostcopyDeviceOnTheDestination() {
-      Golden device = new Golden(new Variants.PostcopyDevice());
+      Golden device = new Golden(Variants.POSTCOPY_DEVICE);
       TraceEvent pkg = device.first(dst("MIG_CMD_PACKAGED"));
       assertThat(device.justAfter(pkg, m -> m.status(HostId.DESTINATION)))
           .isEqualTo(MigrationStatus.POSTCOPY_DEVICE);
-      Golden legacy = new Golden(new Variants.Legacy());
+      Golden legacy = new Golden(Variants.LEGACY);
       assertThat(legacy.statuses(HostId.DESTINATION))
           .doesNotContain(MigrationStatus.POSTCOPY_DEVICE);
     }
 
     @Test
     void runInThePackageStartsTheGuestRightAfterTheLoadWithTheDiskTakenOver() {
-      Golden g = new Golden(new Variants.Legacy());
+      Golden g = new Golden(Variants.LEGACY);
       long loaded = g.record().destinationLoadedAt();
       // RUN is parsed from the package once the devices are loaded: same instant.
       assertThat(g.record().destinationRunAt()).isEqualTo(loaded);
@@ -94,7 +94,7 @@ class MessageHandlingTest {
 
     @Test
     void aStandaloneRunStartsTheGuestWhenItArrives() {
-      Golden g = new Golden(new Variants.PostcopySetup());
+      Golden g = new Golden(Variants.POSTCOPY_SETUP);
       TraceEvent run = g.first(dst("MIG_CMD_POSTCOPY_RUN"));
       assertThat(g.record().destinationRunAt()).isEqualTo(run.time());
       assertThat(g.record().destinationStartedAt()).isEqualTo(run.time());
@@ -102,7 +102,7 @@ class MessageHandlingTest {
 
     @Test
     void pagesArePlacedAndEofWithEveryPageCompletesAndSendsShut() {
-      Golden g = new Golden(new Variants.Legacy());
+      Golden g = new Golden(Variants.LEGACY);
       assertThat(g.migration.destinationHasAllPages()).isTrue();
       TraceEvent eof = g.first(dst("QEMU_VM_EOF"));
       long completed = g.statusAt(HostId.DESTINATION, MigrationStatus.COMPLETED);
@@ -113,7 +113,7 @@ class MessageHandlingTest {
 
     @Test
     void precopyEofStartsTheGuestAfterTheLoadThenSaysShut() {
-      Golden g = new Golden(new Variants.Precopy());
+      Golden g = new Golden(Variants.PRECOPY);
       TraceEvent loaded = g.first("dst:main:device-state-loaded");
       assertThat(g.record().destinationStartedAt()).isEqualTo(loaded.time());
       assertThat(g.statusAt(HostId.DESTINATION, MigrationStatus.COMPLETED))
@@ -124,7 +124,7 @@ class MessageHandlingTest {
 
     @Test
     void precopyAckStartsOnlyOnGo() {
-      Golden g = new Golden(new Variants.PrecopyAck());
+      Golden g = new Golden(Variants.PRECOPY_ACK);
       TraceEvent go = g.first(dst("MIG_CMD_PRECOPY_GO"));
       TraceEvent loadedMsg = g.first(src("MIG_RP_MSG_PRECOPY_LOADED"));
       assertThat(loadedMsg.index()).isLessThan(go.index());
@@ -134,7 +134,7 @@ class MessageHandlingTest {
     @Test
     void recoveryMessagesAreAnsweredBitmapThenResumeAck() {
       // A reset in postcopy-active: both pause, management reconnects after after-heal.
-      Golden g = new Golden(new Variants.Legacy());
+      Golden g = new Golden(Variants.LEGACY);
       TraceEvent fault = g.first("dst:guest:page-fault");
       io.postcopysim.core.kernel.Simulation sim = new io.postcopysim.core.kernel.Simulation(42,
           io.postcopysim.core.kernel.TraceMode.FULL);
@@ -153,14 +153,14 @@ class MessageHandlingTest {
 
     @Test
     void aChannelErrorBeforeRunExitsAndAfterRunPausesWithTheGuestStillRunning() {
-      Golden g = new Golden(new Variants.PostcopySetup());
+      Golden g = new Golden(Variants.POSTCOPY_SETUP);
       TraceEvent pkg = g.first(dst("MIG_CMD_PACKAGED"));
       Migration early = rerunWithReset(g, pkg);
       assertThat(early.status(HostId.DESTINATION)).isEqualTo(MigrationStatus.FAILED);
       assertThat(early.alive(HostId.DESTINATION)).isFalse();
       assertThat(early.record().everRan(HostId.DESTINATION)).isFalse();
 
-      Golden legacy = new Golden(new Variants.Legacy());
+      Golden legacy = new Golden(Variants.LEGACY);
       Migration late = rerunWithReset(legacy, legacy.first("dst:guest:page-fault"),
           MigrationParams.defaults().toBuilder().recoveryEnabled(false).build());
       assertThat(late.status(HostId.DESTINATION)).isEqualTo(MigrationStatus.POSTCOPY_PAUSED);
@@ -173,7 +173,7 @@ class MessageHandlingTest {
   class Source {
     @Test
     void legacyIsPostcopyActiveAsSoonAsThePackageIsWritten() {
-      Golden g = new Golden(new Variants.Legacy());
+      Golden g = new Golden(Variants.LEGACY);
       assertThat(g.statuses(HostId.SOURCE)).containsSubsequence(MigrationStatus.ACTIVE,
           MigrationStatus.DEVICE, MigrationStatus.POSTCOPY_ACTIVE, MigrationStatus.COMPLETED);
       // Committed before the destination even received the package.
@@ -185,7 +185,7 @@ class MessageHandlingTest {
     void qemu102CommitsOnThePongOfPing0x42() {
       // PING 4 follows the package on the stream and the listen thread answers it while the
       // main thread still loads; PONG 3 and PONG 0x42 come after the load, in that order.
-      Golden g = new Golden(new Variants.PostcopyDevice());
+      Golden g = new Golden(Variants.POSTCOPY_DEVICE);
       TraceEvent loaded = g.first("dst:main:device-state-loaded");
       List<TraceEvent> afterLoad = g.all(src("MIG_RP_MSG_PONG")).stream()
           .filter(e -> e.index() > loaded.index()).toList();
@@ -204,7 +204,7 @@ class MessageHandlingTest {
 
     @Test
     void ping3CommitsOnPong3AndCancelsItsTimeout() {
-      Golden g = new Golden(new Variants.Ping3());
+      Golden g = new Golden(Variants.PING3);
       TraceEvent loaded = g.first("dst:main:device-state-loaded");
       TraceEvent pong3 = g.firstAfter(src("MIG_RP_MSG_PONG"), loaded);
       // PONG 4 came first (the listen thread), and did not commit.
@@ -217,7 +217,7 @@ class MessageHandlingTest {
 
     @Test
     void theRunAckMakesTheSourceSendRun() {
-      Golden g = new Golden(new Variants.PostcopySetup());
+      Golden g = new Golden(Variants.POSTCOPY_SETUP);
       TraceEvent ack = g.first(src("MIG_RP_MSG_POSTCOPY_RUN_ACK"));
       TraceEvent run = g.first(dst("MIG_CMD_POSTCOPY_RUN"));
       assertThat(run.index()).isGreaterThan(ack.index());
@@ -229,8 +229,8 @@ class MessageHandlingTest {
 
     @Test
     void boundaryMoveSendsTheSameMessagesButReportsDeviceInsteadOfPostcopySetup() {
-      Golden setup = new Golden(new Variants.PostcopySetup());
-      Golden boundary = new Golden(new Variants.BoundaryMove());
+      Golden setup = new Golden(Variants.POSTCOPY_SETUP);
+      Golden boundary = new Golden(Variants.BOUNDARY_MOVE);
       assertThat(boundary.events.stream().map(TraceEvent::label).toList())
           .isEqualTo(setup.events.stream().map(TraceEvent::label).toList());
       assertThat(setup.statuses(HostId.SOURCE)).contains(MigrationStatus.POSTCOPY_SETUP);
@@ -243,7 +243,7 @@ class MessageHandlingTest {
 
     @Test
     void everyPageRequestIsServedAheadOfTheBackgroundPush() {
-      Golden g = new Golden(new Variants.Legacy());
+      Golden g = new Golden(Variants.LEGACY);
       List<TraceEvent> requests = g.all(src("MIG_RP_MSG_REQ_PAGES"));
       List<TraceEvent> served = g.all(dst("RAM_REQUESTED"));
       assertThat(requests).isNotEmpty();
@@ -260,14 +260,14 @@ class MessageHandlingTest {
 
     @Test
     void shutCompletesTheSource() {
-      Golden g = new Golden(new Variants.PostcopyDevice());
+      Golden g = new Golden(Variants.POSTCOPY_DEVICE);
       assertThat(g.statusAt(HostId.SOURCE, MigrationStatus.COMPLETED))
           .isEqualTo(g.first(src("MIG_RP_MSG_SHUT")).time());
     }
 
     @Test
     void aShutWithAnErrorFallsBackAndRestartsTheGuestHere() {
-      Golden g = new Golden(new Variants.PostcopySetup());
+      Golden g = new Golden(Variants.POSTCOPY_SETUP);
       Migration m = rerun(g, g.first(dst("MIG_CMD_PACKAGED")), g.params,
           Migration::failDestinationLoad);
       assertThat(m.status(HostId.SOURCE)).isEqualTo(MigrationStatus.FAILED);
@@ -277,7 +277,7 @@ class MessageHandlingTest {
 
     @Test
     void anErrorInPrecopyFailsTheMigrationWhileTheGuestRunsOn() {
-      Golden g = new Golden(new Variants.Legacy());
+      Golden g = new Golden(Variants.LEGACY);
       Migration m = rerunWithReset(g, g.all(dst("RAM")).get(3));
       assertThat(m.status(HostId.SOURCE)).isEqualTo(MigrationStatus.FAILED);
       assertThat(m.record().sourceStoppedAt()).isEqualTo(Time.NEVER);
@@ -286,7 +286,7 @@ class MessageHandlingTest {
 
     @Test
     void precopyLoadedIsAnsweredWithGo() {
-      Golden g = new Golden(new Variants.PrecopyAck());
+      Golden g = new Golden(Variants.PRECOPY_ACK);
       TraceEvent loaded = g.first(src("MIG_RP_MSG_PRECOPY_LOADED"));
       assertThat(g.first(dst("MIG_CMD_PRECOPY_GO")).time() - loaded.time())
           .isGreaterThanOrEqualTo(LATENCY);

@@ -29,7 +29,7 @@ class ProtocolClaimsTest {
 
   @Test
   void legacyDestinationCrashWhileThePackageIsInFlightLeavesTheSourcePausedForever() {
-    Migration m = faulted(new Variants.Legacy(), MigrationParams.defaults(), PACKAGE_ARRIVES,
+    Migration m = faulted(Variants.LEGACY, MigrationParams.defaults(), PACKAGE_ARRIVES,
         x -> x.crashProcess(HostId.DESTINATION));
     assertThat(m.status(HostId.SOURCE)).isEqualTo(MigrationStatus.POSTCOPY_PAUSED);
     assertThat(m.alive(HostId.DESTINATION)).isFalse();
@@ -39,7 +39,7 @@ class ProtocolClaimsTest {
 
   @Test
   void legacyDeviceLoadErrorLeavesTheSourcePausedForever() {
-    Migration m = faulted(new Variants.Legacy(), MigrationParams.defaults(), PACKAGE_ARRIVES,
+    Migration m = faulted(Variants.LEGACY, MigrationParams.defaults(), PACKAGE_ARRIVES,
         Migration::failDestinationLoad);
     assertThat(m.status(HostId.DESTINATION)).isEqualTo(MigrationStatus.FAILED);
     assertThat(m.status(HostId.SOURCE)).isEqualTo(MigrationStatus.POSTCOPY_PAUSED);
@@ -48,7 +48,7 @@ class ProtocolClaimsTest {
 
   @Test
   void postcopyDeviceFallsBackWhenTheDestinationDiesBeforeThePong() {
-    Migration m = faulted(new Variants.PostcopyDevice(), MigrationParams.defaults(),
+    Migration m = faulted(Variants.POSTCOPY_DEVICE, MigrationParams.defaults(),
         PACKAGE_ARRIVES, x -> x.crashProcess(HostId.DESTINATION));
     assertThat(m.status(HostId.SOURCE)).isEqualTo(MigrationStatus.FAILED);
     assertThat(m.record().running(HostId.SOURCE)).isTrue();
@@ -60,9 +60,9 @@ class ProtocolClaimsTest {
 
   @Test
   void postcopyDeviceNeedsTcpGiveUpForAMachineCrashWhilePing3NeedsOnlyItsTimeout() {
-    Migration device = faulted(new Variants.PostcopyDevice(), MigrationParams.defaults(),
+    Migration device = faulted(Variants.POSTCOPY_DEVICE, MigrationParams.defaults(),
         PACKAGE_ARRIVES, x -> x.crashMachine(HostId.DESTINATION));
-    Migration ping3 = faulted(new Variants.Ping3(), MigrationParams.defaults(),
+    Migration ping3 = faulted(Variants.PING3, MigrationParams.defaults(),
         PACKAGE_ARRIVES, x -> x.crashMachine(HostId.DESTINATION));
     for (Migration m : new Migration[] {device, ping3}) {
       assertThat(m.record().running(HostId.SOURCE)).as(m.variant().name()).isTrue();
@@ -77,7 +77,7 @@ class ProtocolClaimsTest {
 
   @Test
   void postcopyDeviceWithALostPongStartsTheDestinationAndTheSourceFailsOnTheLock() {
-    Migration m = faulted(new Variants.PostcopyDevice(), MigrationParams.defaults(),
+    Migration m = faulted(Variants.POSTCOPY_DEVICE, MigrationParams.defaults(),
         PACKAGE_ARRIVES, x -> x.network().partition(false, true, Time.NEVER));
     assertThat(m.record().everRan(HostId.DESTINATION)).isTrue();
     assertThat(m.record().lockRefused(HostId.SOURCE)).isTrue();
@@ -88,7 +88,7 @@ class ProtocolClaimsTest {
   @Test
   void postcopyDeviceWithALostPongAndNoLockingRunsTheGuestTwice() {
     MigrationParams p = MigrationParams.defaults().toBuilder().diskLocking(false).build();
-    Migration m = faulted(new Variants.PostcopyDevice(), p, PACKAGE_ARRIVES,
+    Migration m = faulted(Variants.POSTCOPY_DEVICE, p, PACKAGE_ARRIVES,
         x -> x.network().partition(false, true, Time.NEVER));
     assertThat(m.record().everRan(HostId.DESTINATION)).isTrue();
     assertThat(m.record().sourceRanAfterStop()).isTrue(); // split brain
@@ -96,7 +96,7 @@ class ProtocolClaimsTest {
 
   @Test
   void postcopySetupWithALostAckResumesTheSourceAndTheDestinationNeverStarts() {
-    Migration m = faulted(new Variants.PostcopySetup(), MigrationParams.defaults(),
+    Migration m = faulted(Variants.POSTCOPY_SETUP, MigrationParams.defaults(),
         PACKAGE_ARRIVES, x -> x.network().partition(false, true, Time.NEVER));
     assertThat(m.record().everRan(HostId.DESTINATION)).isFalse();
     assertThat(m.record().running(HostId.SOURCE)).isTrue();
@@ -107,7 +107,7 @@ class ProtocolClaimsTest {
   void precopyConnectionFailureBeforeShutLeavesTheSourceFailedOnTheLockOrRunningTwiceWithout() {
     // The SHUT never arrives but the source learns the connection died (Marcin's filter test:
     // the destination's close still reached the source).
-    Migration locked = faulted(new Variants.Precopy(), MigrationParams.defaults(), SHUT_ARRIVES,
+    Migration locked = faulted(Variants.PRECOPY, MigrationParams.defaults(), SHUT_ARRIVES,
         x -> x.network().resetAll());
     assertThat(locked.record().running(HostId.DESTINATION)).isTrue();
     assertThat(locked.status(HostId.DESTINATION)).isEqualTo(MigrationStatus.COMPLETED);
@@ -115,7 +115,7 @@ class ProtocolClaimsTest {
     assertThat(locked.record().lockRefused(HostId.SOURCE)).isTrue();
     assertThat(locked.record().sourceRanAfterStop()).isFalse();
 
-    Migration unlocked = faulted(new Variants.Precopy(),
+    Migration unlocked = faulted(Variants.PRECOPY,
         MigrationParams.defaults().toBuilder().diskLocking(false).build(), SHUT_ARRIVES,
         x -> x.network().resetAll());
     assertThat(unlocked.record().running(HostId.DESTINATION)).isTrue();
@@ -127,7 +127,7 @@ class ProtocolClaimsTest {
     // Its data was acknowledged, keepalive is off and the FIN is blackholed too: no timer runs.
     for (QemuVersion v : new QemuVersion[] {QemuVersion.V7_2, QemuVersion.V10_0,
         QemuVersion.V11_1}) {
-      Migration m = faulted(new Variants.Precopy(),
+      Migration m = faulted(Variants.PRECOPY,
           MigrationParams.defaults().toBuilder().qemuVersion(v).build(), SHUT_ARRIVES,
           x -> x.network().partition(false, true, Time.NEVER));
       assertThat(m.record().running(HostId.DESTINATION)).isTrue();
@@ -144,7 +144,7 @@ class ProtocolClaimsTest {
   void precopyAckNeverSplitsWhenTheGoIsLostButTheWindowMovesThere() {
     // Once "go" left, the source cannot know whether the destination started: it stays
     // stopped (protocol notes §8: the window moves to a lost GO), so the guest runs nowhere.
-    Migration m = faulted(new Variants.PrecopyAck(),
+    Migration m = faulted(Variants.PRECOPY_ACK,
         MigrationParams.defaults().toBuilder().diskLocking(false).build(),
         "dst:recv:MIG_CMD_PRECOPY_GO", x -> x.network().resetAll());
     assertThat(m.record().everRan(HostId.DESTINATION)).isFalse();
@@ -155,7 +155,7 @@ class ProtocolClaimsTest {
 
   @Test
   void activationErrorStrandsPostcopySetupButAckAfterActivateFallsBack() {
-    Migration setup = faulted(new Variants.PostcopySetup(), MigrationParams.defaults(),
+    Migration setup = faulted(Variants.POSTCOPY_SETUP, MigrationParams.defaults(),
         PACKAGE_ARRIVES, Migration::failDestinationActivation);
     // The source committed at the ack; the destination stays paused without its lock while the
     // pages keep coming, so both report completed and the guest runs nowhere.
@@ -163,7 +163,7 @@ class ProtocolClaimsTest {
     assertThat(setup.record().sourceRanAfterStop()).isFalse();
     assertThat(setup.record().lockRefused(HostId.DESTINATION)).isTrue();
 
-    Migration ack = faulted(new Variants.AckAfterActivate(), MigrationParams.defaults(),
+    Migration ack = faulted(Variants.ACK_AFTER_ACTIVATE, MigrationParams.defaults(),
         PACKAGE_ARRIVES, Migration::failDestinationActivation);
     assertThat(ack.record().everRan(HostId.DESTINATION)).isFalse();
     assertThat(ack.record().running(HostId.SOURCE)).isTrue();
@@ -172,12 +172,12 @@ class ProtocolClaimsTest {
   @Test
   void connectionResetInPostcopyActivePausesBothAndRecoveryFinishesTheMigration() {
     MigrationParams p = MigrationParams.defaults();
-    Migration m = faulted(new Variants.Legacy(), p, "dst:guest:page-fault",
+    Migration m = faulted(Variants.LEGACY, p, "dst:guest:page-fault",
         x -> x.network().partition(true, true, Time.seconds(2)));
     // A 2 s cut heals long before TCP gives up: only a delay, no pause needed.
     assertThat(m.result().migrated()).isTrue();
 
-    Migration reset = faulted(new Variants.Legacy(), p, "dst:guest:page-fault",
+    Migration reset = faulted(Variants.LEGACY, p, "dst:guest:page-fault",
         x -> x.network().resetAll());
     assertThat(reset.record().statuses()).extracting(MigrationRecord.StatusChange::status)
         .contains(MigrationStatus.POSTCOPY_PAUSED, MigrationStatus.POSTCOPY_RECOVER);
@@ -191,11 +191,11 @@ class ProtocolClaimsTest {
     // its channel healthy, has no reason to fail either: it waits in postcopy-device.
     MigrationParams p = MigrationParams.defaults();
     java.util.List<io.postcopysim.core.kernel.Trace.TraceEvent> g =
-        Faulted.golden(new Variants.PostcopyDevice(), p, TcpParams.defaults());
+        Faulted.golden(Variants.POSTCOPY_DEVICE, p, TcpParams.defaults());
     long loaded = Faulted.first(g, "dst:main:device-state-loaded", -1);
     long pong42 = Faulted.first(g, "src:recv:MIG_RP_MSG_PONG",
         Faulted.first(g, "src:recv:MIG_RP_MSG_PONG", loaded));
-    Migration m = Faulted.before(new Variants.PostcopyDevice(), p, TcpParams.defaults(), pong42,
+    Migration m = Faulted.before(Variants.POSTCOPY_DEVICE, p, TcpParams.defaults(), pong42,
         x -> x.network().host(HostId.SOURCE).loseNextMessage());
     assertThat(m.status(HostId.SOURCE)).isEqualTo(MigrationStatus.POSTCOPY_DEVICE);
     assertThat(m.record().detectedAt(HostId.DESTINATION)).isEqualTo(Time.NEVER);

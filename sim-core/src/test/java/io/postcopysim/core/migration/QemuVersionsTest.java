@@ -50,7 +50,7 @@ class QemuVersionsTest {
   void aDestinationKilledBetweenTheFinalEofAndShutWedges72AndRestartsTheSourceFrom10On() {
     // Real 11.1: destination completed, killed; the source went failing/failed and resumed.
     for (QemuVersion version : List.of(QemuVersion.V7_2, QemuVersion.V10_0)) {
-      Variant legacy = new Variants.Legacy();
+      Variant legacy = Variants.LEGACY;
       long eof = first(golden(legacy, at(version)), EOF_ARRIVES, -1);
       Migration m = faultBefore(legacy, at(version), eof,
           x -> x.crashProcess(HostId.DESTINATION));
@@ -62,7 +62,7 @@ class QemuVersionsTest {
       assertThat(m.record().running(HostId.SOURCE)).as(version.label())
           .isEqualTo(version == QemuVersion.V10_0);
     }
-    Variant device = new Variants.PostcopyDevice();
+    Variant device = Variants.POSTCOPY_DEVICE;
     long eof = first(golden(device, at(QemuVersion.V11_1)), EOF_ARRIVES, -1);
     Migration m = faultBefore(device, at(QemuVersion.V11_1), eof,
         x -> x.crashProcess(HostId.DESTINATION));
@@ -72,7 +72,7 @@ class QemuVersionsTest {
 
   @Test
   void qemu102CommitsOnlyAtTheMigrationThreadsNextIterationSoAFailureInBetweenFallsBack() {
-    Variant device = new Variants.PostcopyDevice();
+    Variant device = Variants.POSTCOPY_DEVICE;
     List<Trace.TraceEvent> g = golden(device, at(QemuVersion.V11_1));
     long pong42 = first(g, PONG, first(g, PONG, first(g, LOADED, -1)));
     // The PONG of 0x42 has arrived, the destination runs; the source still says
@@ -91,7 +91,7 @@ class QemuVersionsTest {
     // TCP's give-up on either side, and migrate-pause/cancel are refused there.
     MigrationParams p = at(QemuVersion.V11_1).toBuilder().ramBytes(16L << 20)
         .workingSetBytes(16L << 20).precopyNanos(0).build();
-    Variant device = new Variants.PostcopyDevice();
+    Variant device = Variants.POSTCOPY_DEVICE;
     List<Trace.TraceEvent> g = golden(device, p);
     long pong42 = first(g, PONG, first(g, PONG, first(g, LOADED, -1)));
     Migration m = faultBefore(device, p, pong42,
@@ -103,7 +103,7 @@ class QemuVersionsTest {
 
   @Test
   void aDestinationThatFailsToLoadSendsShutFrom91OnAnd72ExitsSilently() {
-    Variant legacy = new Variants.Legacy();
+    Variant legacy = Variants.LEGACY;
     for (QemuVersion version : List.of(QemuVersion.V7_2, QemuVersion.V10_0)) {
       long k = first(golden(legacy, at(version)), PACKAGE_ARRIVES, -1);
       Migration m = faultBefore(legacy, at(version), k, Migration::failDestinationLoad);
@@ -118,7 +118,7 @@ class QemuVersionsTest {
   void legacyOn72ReportsPostcopyActiveBeforeTheStopAndNeverDevice() {
     Simulation sim = new Simulation(42, TraceMode.HASH_ONLY);
     Migration m = new Migration(sim, at(QemuVersion.V7_2), TcpParams.defaults(),
-        new Variants.Legacy()).start();
+        Variants.LEGACY).start();
     sim.run(Time.HOUR);
     List<MigrationStatus> source = m.record().statuses().stream()
         .filter(s -> s.host() == HostId.SOURCE).map(MigrationRecord.StatusChange::status)
@@ -134,13 +134,13 @@ class QemuVersionsTest {
   @Test
   void onlyTheReleasesThatHaveADesignRunIt() {
     assertThatThrownBy(() -> new Migration(new Simulation(1, TraceMode.HASH_ONLY),
-        at(QemuVersion.V11_1), TcpParams.defaults(), new Variants.Legacy()))
+        at(QemuVersion.V11_1), TcpParams.defaults(), Variants.LEGACY))
         .hasMessageContaining("up to 10.1");
     assertThatThrownBy(() -> new Migration(new Simulation(1, TraceMode.HASH_ONLY),
-        at(QemuVersion.V10_0), TcpParams.defaults(), new Variants.PostcopyDevice()))
+        at(QemuVersion.V10_0), TcpParams.defaults(), Variants.POSTCOPY_DEVICE))
         .hasMessageContaining("10.2");
-    assertThat(QemuVersion.AUTO.resolve(new Variants.Legacy())).isEqualTo(QemuVersion.V10_0);
-    assertThat(QemuVersion.AUTO.resolve(new Variants.PostcopySetup()))
+    assertThat(QemuVersion.AUTO.resolve(Variants.LEGACY)).isEqualTo(QemuVersion.V10_0);
+    assertThat(QemuVersion.AUTO.resolve(Variants.POSTCOPY_SETUP))
         .isEqualTo(QemuVersion.V11_1);
   }
 
@@ -150,7 +150,7 @@ class QemuVersionsTest {
     MigrationParams p = at(QemuVersion.V11_1).toBuilder().ramBytes(16L << 20)
         .workingSetBytes(16L << 20).precopyNanos(0).deviceLoadNanos(Time.millis(1)).build();
     Simulation sim = new Simulation(42, TraceMode.HASH_ONLY);
-    Migration m = new Migration(sim, p, TcpParams.defaults(), new Variants.PostcopyDevice())
+    Migration m = new Migration(sim, p, TcpParams.defaults(), Variants.POSTCOPY_DEVICE)
         .start();
     sim.run(Time.HOUR);
     assertThat(m.status(HostId.SOURCE)).isEqualTo(MigrationStatus.COMPLETED);
