@@ -48,7 +48,7 @@ class PcsimTest {
   void failOnExitsOneWhenACaseMatches(@TempDir Path tmp) {
     assertThat(Cli.run(args("run", "--out", tmp.toString(), "--fail-on", "STUCK_PAUSED"))
         .code()).isEqualTo(1);
-    assertThat(Cli.run(args("run", "--out", tmp.toString(), "--fail-on", "SPLIT_BRAIN"))
+    assertThat(Cli.run(args("run", "--out", tmp.toString(), "--fail-on", "UNSETTLED"))
         .code()).isZero();
   }
 
