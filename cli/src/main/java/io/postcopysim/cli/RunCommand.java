@@ -159,6 +159,34 @@ final class RunCommand implements Callable<Integer> {
     err.flush();
   }
 
+  /** The part of VM_LOST every postcopy design shares; the rest is the protocol's. */
+  private static void sharedLoss(PrintWriter o, Results r) {
+    o.printf(Locale.ROOT, "  of VM_LOST, shared by every postcopy design (the destination runs"
+        + " the guest, the source is postcopy-active), ms:");
+    for (Results.VariantResults v : r.variants()) {
+      o.printf(Locale.ROOT, " %s %.3f", v.variant(), v.exposure().sharedLossNanos() / 1e6);
+    }
+    o.println();
+  }
+
+  /** With fault rates in the scenario: expected outcomes per million migrations. */
+  private static void perMillion(PrintWriter o, Scenario s, Results r) {
+    if (s.study().ratesPerYear().isEmpty()) {
+      return;
+    }
+    o.printf(Locale.ROOT, "  per million migrations, single faults at %s per year%n",
+        s.study().ratesPerYear().toString().replace("=", " ").replace("{", "")
+            .replace("}", ""));
+    for (Results.VariantResults v : r.variants()) {
+      o.printf(Locale.ROOT, "  %-20s %10s", v.variant(), "");
+      java.util.Map<Outcome, Double> pm = v.exposure().perMillion();
+      for (Outcome oc : Outcome.values()) {
+        o.printf(Locale.ROOT, " %18.4f", pm.get(oc));
+      }
+      o.println();
+    }
+  }
+
   private static void summary(PrintWriter o, Scenario s, Results r, Path dir) {
     o.printf(Locale.ROOT, "scenario %s: %d cases%s -> %s%n", s.name(), r.caseCount(),
         r.shard() == null ? "" : " (shard " + r.shard() + ")", Terminal.safe(dir.toString()));
@@ -177,6 +205,8 @@ final class RunCommand implements Callable<Integer> {
       }
       o.println();
     }
+    sharedLoss(o, r);
+    perMillion(o, s, r);
     o.printf(Locale.ROOT, "  cases%n");
     o.printf(Locale.ROOT, "  %-20s", "variant");
     for (Outcome oc : Outcome.values()) {

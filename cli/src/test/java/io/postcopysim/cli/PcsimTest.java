@@ -44,6 +44,31 @@ class PcsimTest {
     assertThat(Files.exists(tmp.resolve(RunCommand.CHECKPOINT))).isFalse();
   }
 
+  /**
+   * With fault rates in the scenario, results.json and the console give each outcome per
+   * million migrations (rate x exposure per kind); the shared part of VM_LOST is there always.
+   */
+  @Test
+  void faultRatesGivePerMillionFigures(@TempDir Path tmp) throws Exception {
+    Path file = tmp.resolve("rated.yaml");
+    Files.writeString(file, "name: rated\nmigration: {variants: [LEGACY]}\n"
+        + "faults: {kinds: [DEST_CRASH, PARTITION], rates-per-year: {DEST_CRASH: 0.5,"
+        + " PARTITION: 2}}\n");
+    Cli c = Cli.run("run", file.toString(), "--out", tmp.resolve("out").toString());
+    assertThat(c.code()).as(c.err()).isZero();
+    assertThat(c.out()).contains("per million migrations", "shared by every postcopy design");
+    JsonNode v = new ObjectMapper().readTree(tmp.resolve("out").resolve("results.json")
+        .toFile()).get("variants").get(0);
+    JsonNode byKind = v.get("exposure_by_kind_ms");
+    double year = 365.25 * 24 * 3600 * 1000;
+    double expected = 1e6 * (0.5 * byKind.get("DEST_CRASH").get("vm_lost").asDouble()
+        + 2 * byKind.get("PARTITION").get("vm_lost").asDouble()) / year;
+    assertThat(v.get("vm_lost_per_million").asDouble()).isPositive()
+        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5));
+    assertThat(v.get("vm_lost_shared_exposure_ms").asDouble()).isPositive()
+        .isLessThanOrEqualTo(v.get("vm_lost_exposure_ms").asDouble());
+  }
+
   @Test
   void failOnExitsOneWhenACaseMatches(@TempDir Path tmp) {
     assertThat(Cli.run(args("run", "--out", tmp.toString(), "--fail-on", "STUCK_PAUSED"))

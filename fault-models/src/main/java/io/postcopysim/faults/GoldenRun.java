@@ -34,6 +34,7 @@ public final class GoldenRun {
   private final String finding;
   private long gapNanos;
   private long[] faultLatencies = new long[0];
+  private long destinationStartedAt = io.postcopysim.core.kernel.Time.NEVER;
 
   private GoldenRun(Variant variant, MigrationResult result, List<FailurePoint> points,
       long loadFrom, long loadTo, long activatedAt, Outcome outcome, String finding) {
@@ -91,6 +92,7 @@ public final class GoldenRun {
     GoldenRun g = new GoldenRun(variant, m.result(), List.copyOf(points), loadFrom, loadTo,
         activated, outcome, finding(variant, m, outcome));
     g.faultLatencies = m.record().faultLatencies();
+    g.destinationStartedAt = m.record().destinationStartedAt();
     g.gapNanos = study.gapNanos();
     return g;
   }
@@ -139,6 +141,11 @@ public final class GoldenRun {
   }
 
   /** Every guest page fault's latency in the failure-free run, in order. */
+  /** When the destination started the guest in the failure-free run (NEVER if it did not). */
+  public long destinationStartedAt() {
+    return destinationStartedAt;
+  }
+
   public long[] faultLatencies() {
     return faultLatencies.clone();
   }

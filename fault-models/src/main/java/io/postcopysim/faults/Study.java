@@ -5,6 +5,7 @@ import io.postcopysim.core.migration.MigrationStatus;
 import io.postcopysim.core.migration.Variant;
 import io.postcopysim.core.net.TcpParams;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,6 +17,8 @@ import java.util.Set;
  * @param partitionHealNanos partitions heal after this, or {@link io.postcopysim.core.kernel.Time#NEVER}
  * @param gapNanos with a positive value, a quiet gap between two events longer than this gets
  *     a failure point every {@code gapNanos} inside it ({@code faults.gap-points}); 0 for none
+ * @param ratesPerYear how often each fault kind strikes, per year ({@code faults.rates-per-year});
+ *     empty when the scenario gives none (then no per-million figures)
  */
 public record Study(
     long seed,
@@ -27,7 +30,8 @@ public record Study(
     Set<MigrationStatus> phases,
     int maxFaults,
     long partitionHealNanos,
-    long gapNanos) {
+    long gapNanos,
+    Map<FaultKind, Double> ratesPerYear) {
 
   /** Without points inside gaps: a point per event. */
   public Study(long seed, long horizonNanos, MigrationParams params, TcpParams tcp,
@@ -35,6 +39,14 @@ public record Study(
       long partitionHealNanos) {
     this(seed, horizonNanos, params, tcp, variants, kinds, phases, maxFaults, partitionHealNanos,
         0);
+  }
+
+  /** Without fault rates. */
+  public Study(long seed, long horizonNanos, MigrationParams params, TcpParams tcp,
+      List<Variant> variants, List<FaultKind> kinds, Set<MigrationStatus> phases, int maxFaults,
+      long partitionHealNanos, long gapNanos) {
+    this(seed, horizonNanos, params, tcp, variants, kinds, phases, maxFaults, partitionHealNanos,
+        gapNanos, Map.of());
   }
 
   /**
@@ -47,6 +59,12 @@ public record Study(
     variants = List.copyOf(variants);
     kinds = List.copyOf(kinds);
     phases = Set.copyOf(phases);
+    ratesPerYear = java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(
+        ratesPerYear.isEmpty() ? new java.util.EnumMap<FaultKind, Double>(FaultKind.class)
+            : ratesPerYear));
+    if (ratesPerYear.values().stream().anyMatch(r -> !(r >= 0) || r.isInfinite())) {
+      throw new IllegalArgumentException("fault rates are finite and not negative");
+    }
     if (variants.isEmpty() || kinds.isEmpty()) {
       throw new IllegalArgumentException("a study needs at least one variant and one fault kind");
     }

@@ -39,6 +39,54 @@ class ExposureTest {
     }
   }
 
+  /**
+   * Issue "risk per migration", point 2: the VM_LOST every postcopy design shares (the guest
+   * runs on the destination, the source is in postcopy-active, then the destination dies) is
+   * part of each design's VM_LOST, nearly the same for all (the push phase is the same), and
+   * what remains is the loss the protocol causes. Without locking, 10.2's fallback after the
+   * destination ran is no loss but a split: only the shared part is common.
+   */
+  @Test
+  void theSharedLossIsPartOfVmLostAndAboutTheSameForEveryPostcopyDesign() {
+    Map<String, Long> shared = new java.util.LinkedHashMap<>();
+    for (String variant : List.of("LEGACY", "POSTCOPY_DEVICE", "POSTCOPY_SETUP")) {
+      Explored e = Explored.of(variant, true);
+      Exposure x = Exposure.of(e.golden, e.study, e.results);
+      x.byKind().forEach((k, m) -> assertThat(x.sharedLossByKind().get(k))
+          .as(variant + " " + k).isBetween(0L, m.get(Outcome.VM_LOST)));
+      assertThat(x.sharedLossNanos()).as(variant).isPositive();
+      assertThat(x.protocolUnsafeNanos()).isEqualTo(x.unsafeNanos() - x.sharedLossNanos());
+      shared.put(variant, x.sharedLossNanos());
+    }
+    long min = shared.values().stream().mapToLong(Long::longValue).min().orElseThrow();
+    long max = shared.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+    assertThat(max - min).as("shared loss per design %s", shared).isLessThan(max / 20);
+  }
+
+  /**
+   * Per million migrations with fault rates: rate x exposure per kind, summed. One destination
+   * crash a year against a second of exposure is 1e6 x 1 s / 1 year = 0.0317 per million.
+   */
+  @Test
+  void perMillionIsRateTimesExposurePerKind() {
+    Explored e = Explored.of("LEGACY", true);
+    Study rated = new Study(e.study.seed(), e.study.horizonNanos(), e.study.params(),
+        e.study.tcp(), e.study.variants(), e.study.kinds(), e.study.phases(),
+        e.study.maxFaults(), e.study.partitionHealNanos(), e.study.gapNanos(),
+        Map.of(FaultKind.DEST_CRASH, 1.0, FaultKind.PARTITION, 4.0));
+    Exposure x = Exposure.of(e.golden, rated, e.results);
+    Map<Outcome, Double> pm = x.perMillion();
+    for (Outcome o : Outcome.values()) {
+      double expected = 1e6 * (1.0 * x.byKind().get(FaultKind.DEST_CRASH).get(o)
+          + 4.0 * x.byKind().get(FaultKind.PARTITION).get(o)) / Exposure.YEAR_NANOS;
+      assertThat(pm.get(o)).as(o.name()).isCloseTo(expected,
+          org.assertj.core.data.Offset.offset(1e-12));
+    }
+    assertThat(Exposure.of(e.golden, e.study, e.results).perMillion()).isEmpty();
+    assertThat(1e6 * Time.SECOND / Exposure.YEAR_NANOS).isCloseTo(0.0317,
+        org.assertj.core.data.Offset.offset(1e-4));
+  }
+
   @Test
   void aPointStandsForTheWholeQuietGapBeforeItsEvent() {
     // LEGACY, 1 GiB, postcopy at 500 ms: the source is blocked writing its last precopy chunk

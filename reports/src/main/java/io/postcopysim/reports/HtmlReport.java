@@ -133,7 +133,41 @@ public final class HtmlReport {
       }
       b.append("</tr>\n");
     }
-    b.append("</tbody></table></section>\n");
+    b.append("</tbody></table>\n<p>Of <code>VM_LOST</code>, the loss every postcopy design"
+        + " shares (the destination runs the guest, the source is in postcopy-active, then the"
+        + " destination dies or loses its page supply); the rest is the loss the protocol"
+        + " causes:");
+    for (Results.VariantResults v : r.variants()) {
+      b.append(" <b>").append(esc(v.variant())).append("</b> ")
+          .append(ms(v.exposure().sharedLossNanos())).append(" shared, ")
+          .append(ms(v.exposure().total().get(Outcome.VM_LOST) - v.exposure().sharedLossNanos()))
+          .append(" the protocol's;");
+    }
+    b.append("</p>\n");
+    perMillion(b, r);
+    b.append("</section>\n");
+  }
+
+  /** With fault rates in the scenario: expected outcomes per million migrations. */
+  private static void perMillion(StringBuilder b, Results r) {
+    if (r.variants().isEmpty() || r.variants().get(0).exposure().perMillion().isEmpty()) {
+      return;
+    }
+    b.append("<table class=\"exposure\" id=\"per-million\"><caption>Per million migrations"
+        + " (single faults: rate x exposure, at the scenario's fault rates per year: ")
+        .append(esc(r.variants().get(0).exposure().ratesPerYear().toString()))
+        .append(")</caption><thead><tr><th>variant</th>");
+    for (Outcome o : Outcome.values()) {
+      b.append("<th>").append(o.name()).append("</th>");
+    }
+    b.append("</tr></thead><tbody>\n");
+    for (Results.VariantResults v : r.variants()) {
+      b.append("<tr><th>").append(esc(v.variant())).append("</th>");
+      v.exposure().perMillion().forEach((o, x) -> b.append("<td>")
+          .append(String.format(Locale.ROOT, "%.4f", x)).append("</td>"));
+      b.append("</tr>\n");
+    }
+    b.append("</tbody></table>\n");
   }
 
   private static void headline(StringBuilder b, Results r) {

@@ -16,11 +16,13 @@ final class Verdict {
   static String write(Results r) {
     StringBuilder b = new StringBuilder("<ul>\n");
     List<Results.VariantResults> vs = r.variants();
-    // Every bad outcome weighs: unsafe time first (the guest split, diverged or lost), then
-    // stuck time; counts follow how many events a phase has and decide nothing here.
+    // Every bad outcome weighs: the unsafe time the protocol causes first (split, diverged,
+    // lost, less the loss every postcopy design shares), then stuck time, then the shared
+    // loss; counts follow how many events a phase has and decide nothing here.
     Comparator<Results.VariantResults> risk = Comparator
-        .comparingLong((Results.VariantResults v) -> v.exposure().unsafeNanos())
-        .thenComparingLong(v -> v.exposure().total().get(Outcome.STUCK_PAUSED));
+        .comparingLong((Results.VariantResults v) -> v.exposure().protocolUnsafeNanos())
+        .thenComparingLong(v -> v.exposure().total().get(Outcome.STUCK_PAUSED))
+        .thenComparingLong(v -> v.exposure().sharedLossNanos());
     Results.VariantResults safest = vs.stream().min(risk).orElseThrow();
     Results.VariantResults riskiest = vs.stream().max(risk).orElseThrow();
     b.append("<li>Least exposed: <b>").append(HtmlReport.esc(safest.variant())).append("</b> (")
@@ -30,7 +32,9 @@ final class Verdict {
           .append(exposure(riskiest)).append(")");
     }
     b.append(". Exposure: milliseconds of the migration in which one fault, summed over the"
-        + " fault kinds, ends unsafe (split brain, diverged, lost) or stuck.</li>\n");
+        + " fault kinds, ends unsafe (split brain, diverged, lost) by the protocol's doing, or"
+        + " stuck; the loss every postcopy design shares (the destination dies while it runs"
+        + " the guest in postcopy-active) is shown apart.</li>\n");
     long minStuck = vs.stream().mapToLong(Results.VariantResults::stuckNanos).min().orElse(0);
     List<String> narrowest = vs.stream().filter(v -> v.stuckNanos() == minStuck)
         .map(Results.VariantResults::variant).toList();
@@ -82,8 +86,9 @@ final class Verdict {
   }
 
   private static String exposure(Results.VariantResults v) {
-    return HtmlReport.ms(v.exposure().unsafeNanos()) + " unsafe, "
-        + HtmlReport.ms(v.exposure().total().get(Outcome.STUCK_PAUSED)) + " stuck";
+    return HtmlReport.ms(v.exposure().protocolUnsafeNanos()) + " unsafe by the protocol, "
+        + HtmlReport.ms(v.exposure().total().get(Outcome.STUCK_PAUSED)) + " stuck, "
+        + HtmlReport.ms(v.exposure().sharedLossNanos()) + " lost as every postcopy design";
   }
 
   private static void first(Results.VariantResults v, Outcome o, StringBuilder b) {

@@ -120,13 +120,17 @@ public final class ResultsFiles {
 
   /**
    * docs/DESIGN.md §4.7: per outcome {@code O_exposure_ms} and {@code O_probability} (O in lower
-   * case), the migration's length they share, and {@code exposure_by_kind_ms}.
+   * case), the migration's length they share, {@code exposure_by_kind_ms}, the part of VM_LOST
+   * every postcopy design shares ({@code vm_lost_shared_exposure_ms}) and, with fault rates in
+   * the scenario, {@code O_per_million}.
    */
   private static void exposure(Map<String, Object> vm, Exposure e) {
     vm.put("migration_ms", millis(e.migrationNanos()));
     e.total().forEach((o, ns) -> vm.put(key(o) + "_exposure_ms", millis(ns)));
     e.probability().forEach((o, p) -> vm.put(key(o) + "_probability",
         Math.round(p * 1e9) / 1e9));
+    vm.put("vm_lost_shared_exposure_ms", millis(e.sharedLossNanos()));
+    e.perMillion().forEach((o, x) -> vm.put(key(o) + "_per_million", Math.round(x * 1e6) / 1e6));
     Map<String, Object> byKind = new LinkedHashMap<>();
     e.byKind().forEach((k, m) -> {
       Map<String, Object> row = new LinkedHashMap<>();

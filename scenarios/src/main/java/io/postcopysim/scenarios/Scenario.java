@@ -28,14 +28,15 @@ public record Scenario(String name, String source, Study study) {
     return new Scenario(name, source, new Study(s.seed(), s.horizonNanos(), s.params(), s.tcp(),
         variants == null ? s.variants() : variants, kinds == null ? s.kinds() : kinds,
         s.phases(), maxFaults == null ? s.maxFaults() : maxFaults, s.partitionHealNanos(),
-        s.gapNanos()));
+        s.gapNanos(), s.ratesPerYear()));
   }
 
   /** The same scenario with points every {@code gapNanos} inside quiet gaps (0: none). */
   public Scenario withGapPoints(long gapNanos) {
     Study s = study;
     return new Scenario(name, source, new Study(s.seed(), s.horizonNanos(), s.params(), s.tcp(),
-        s.variants(), s.kinds(), s.phases(), s.maxFaults(), s.partitionHealNanos(), gapNanos));
+        s.variants(), s.kinds(), s.phases(), s.maxFaults(), s.partitionHealNanos(), gapNanos,
+        s.ratesPerYear()));
   }
 
   /**

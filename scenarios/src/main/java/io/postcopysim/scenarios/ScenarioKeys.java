@@ -249,9 +249,36 @@ public final class ScenarioKeys {
     keys.add(new Key("faults.partition-heal", "duration or never", Time.NEVER,
         (s, k, v) -> s.durationOrNever(k, Time.NEVER),
         sc -> Units.formatDuration(study(sc).partitionHealNanos())));
+    keys.add(new Key("faults.rates-per-year", "mapping of fault kinds to rates per year",
+        Map.of(), (s, k, v) -> rates(s.section(k)), sc -> {
+          Map<FaultKind, Double> r = study(sc).ratesPerYear();
+          if (r.isEmpty()) {
+            return null; // no rates: results.json's scenario block stays as it was
+          }
+          Map<String, Object> out = new LinkedHashMap<>();
+          r.forEach((kind, rate) -> out.put(kind.name(), rate));
+          return out;
+        }));
     keys.add(new Key("faults.gap-points", "duration", 0L,
         (s, k, v) -> ScenarioLoader.gapPoints(s, (int) (long) v.get("faults.max-faults")),
         sc -> Units.formatDuration(study(sc).gapNanos())));
+  }
+
+  /**
+   * {@code faults.rates-per-year}: for each fault kind given, how often it strikes a
+   * migration's hosts or link per year (a number, 0 or more); unknown kinds are refused with
+   * "did you mean".
+   */
+  private static Map<FaultKind, Double> rates(Section section) {
+    Map<FaultKind, Double> rates = new java.util.EnumMap<>(FaultKind.class);
+    for (FaultKind kind : FaultKind.values()) {
+      double r = section.real(kind.name(), -1, 0, 1e9);
+      if (r >= 0) {
+        rates.put(kind, r);
+      }
+    }
+    section.done();
+    return rates;
   }
 
   /** The key at {@code path}, or null. */

@@ -218,7 +218,7 @@ public final class ScenarioLoader {
     return new Study((long) v.get("seed"), (long) v.get("horizon"), params, tcp, variants(v),
         kinds, (Set<MigrationStatus>) v.get("faults.points"),
         (int) (long) v.get("faults.max-faults"), (long) v.get("faults.partition-heal"),
-        (long) v.get("faults.gap-points"));
+        (long) v.get("faults.gap-points"), (Map<FaultKind, Double>) v.get("faults.rates-per-year"));
   }
 
   private static MigrationParams params(Map<String, Object> v) {

@@ -27,12 +27,20 @@ class ScenarioKeysTest {
       Scenario s = Catalog.load(name);
       List<String> paths = new ArrayList<>();
       leaves("", s.resolved(), paths);
-      // migration.designs is written only for a file's own designs (none in the built-ins)
+      // migration.designs is written only for a file's own designs, faults.rates-per-year only
+      // when the scenario gives rates (neither in the built-ins)
       assertThat(paths).as(name).isEqualTo(ScenarioKeys.paths().stream()
-          .filter(p -> !p.equals("migration.designs")).toList());
+          .filter(p -> !p.equals("migration.designs") && !p.equals("faults.rates-per-year"))
+          .toList());
       assertThat(Scenario.fromResolved(s.resolved()).resolved()).as(name)
           .isEqualTo(s.resolved());
     }
+    Scenario rated = ScenarioLoader.parse("name: rated\n"
+        + "faults: {rates-per-year: {DEST_HOST_CRASH: 0.2, PARTITION: 3}}\n", "rated.yaml");
+    assertThat(rated.study().ratesPerYear()).containsExactly(
+        java.util.Map.entry(io.postcopysim.faults.FaultKind.DEST_HOST_CRASH, 0.2),
+        java.util.Map.entry(io.postcopysim.faults.FaultKind.PARTITION, 3.0));
+    assertThat(Scenario.fromResolved(rated.resolved()).resolved()).isEqualTo(rated.resolved());
   }
 
   @Test
