@@ -41,11 +41,12 @@ public record SweepResults(String name, String model, String fingerprint, List<S
   /** One row of sweep.csv; times in ms as written (microsecond resolution). */
   public record Row(int cell, List<String> values, String variant, long cases,
       double migrationMs, Map<Outcome, Double> exposureMs, Map<Outcome, Double> probability,
-      String resultsHash) {
+      double sharedLossMs, Map<Outcome, Double> perMillion, String resultsHash) {
     public Row {
       values = List.copyOf(values);
       exposureMs = new EnumMap<>(exposureMs);
       probability = new EnumMap<>(probability);
+      perMillion = perMillion.isEmpty() ? Map.of() : new EnumMap<>(perMillion);
     }
 
     /** A variant's row of a finished cell. */
@@ -55,8 +56,11 @@ public record SweepResults(String name, String model, String fingerprint, List<S
       e.total().forEach((o, ns) -> ms.put(o, ResultsFiles.millis(ns)));
       Map<Outcome, Double> p = new EnumMap<>(Outcome.class);
       e.probability().forEach((o, x) -> p.put(o, Math.round(x * 1e9) / 1e9));
+      Map<Outcome, Double> pm = new EnumMap<>(Outcome.class);
+      e.perMillion().forEach((o, x) -> pm.put(o, Math.round(x * 1e6) / 1e6));
       return new Row(cell.index(), cell.values(), v.variant(), v.cases().size(),
-          ResultsFiles.millis(e.migrationNanos()), ms, p, hash);
+          ResultsFiles.millis(e.migrationNanos()), ms, p,
+          ResultsFiles.millis(e.sharedLossNanos()), pm, hash);
     }
   }
 
@@ -71,6 +75,10 @@ public record SweepResults(String name, String model, String fingerprint, List<S
     for (Outcome o : Outcome.values()) {
       h.add(ResultsFiles.key(o) + "_probability");
     }
+    h.add("vm_lost_shared_exposure_ms");
+    for (Outcome o : Outcome.values()) {
+      h.add(ResultsFiles.key(o) + "_per_million"); // empty without faults.rates-per-year
+    }
     h.add("results_hash");
     return String.join(",", h.stream().map(SweepResults::quote).toList());
   }
@@ -84,6 +92,10 @@ public record SweepResults(String name, String model, String fingerprint, List<S
     }
     for (Outcome o : Outcome.values()) {
       f.add(number(r.probability().get(o)));
+    }
+    f.add(number(r.sharedLossMs()));
+    for (Outcome o : Outcome.values()) {
+      f.add(r.perMillion().isEmpty() ? "" : number(r.perMillion().get(o)));
     }
     f.add(r.resultsHash());
     return String.join(",", f);
@@ -167,21 +179,27 @@ public record SweepResults(String name, String model, String fingerprint, List<S
     int outcomes = Outcome.values().length;
     for (int i = 1; i < lines.size(); i++) {
       List<String> f = split(lines.get(i));
-      if (f.size() != 1 + axes + 3 + 2 * outcomes + 1) {
-        throw new ScenarioException(file, i + 1, 1, "", "expected " + (1 + axes + 4
-            + 2 * outcomes) + " fields, found " + f.size());
+      int fields = 1 + axes + 3 + 3 * outcomes + 2;
+      if (f.size() != fields) {
+        throw new ScenarioException(file, i + 1, 1, "", "expected " + fields
+            + " fields, found " + f.size());
       }
       try {
         int k = 1 + axes;
         Map<Outcome, Double> ms = new EnumMap<>(Outcome.class);
         Map<Outcome, Double> p = new EnumMap<>(Outcome.class);
+        Map<Outcome, Double> pm = new EnumMap<>(Outcome.class);
+        int perMillion = k + 3 + 2 * outcomes + 1;
         for (int o = 0; o < outcomes; o++) {
           ms.put(Outcome.values()[o], Double.parseDouble(f.get(k + 3 + o)));
           p.put(Outcome.values()[o], Double.parseDouble(f.get(k + 3 + outcomes + o)));
+          if (!f.get(perMillion + o).isEmpty()) {
+            pm.put(Outcome.values()[o], Double.parseDouble(f.get(perMillion + o)));
+          }
         }
         rows.add(new Row(Integer.parseInt(f.get(0)), f.subList(1, k), f.get(k),
             Long.parseLong(f.get(k + 1)), Double.parseDouble(f.get(k + 2)), ms, p,
-            f.get(f.size() - 1)));
+            Double.parseDouble(f.get(k + 3 + 2 * outcomes)), pm, f.get(f.size() - 1)));
       } catch (NumberFormatException e) {
         throw new ScenarioException(file, i + 1, 1, "", "not a number: " + e.getMessage());
       }

@@ -91,4 +91,28 @@ class SweepTest {
     assertThat(r.rows().get(1).cases()).isGreaterThan(r.rows().get(0).cases());
     assertThat(r.rows().get(1).migrationMs()).isEqualTo(r.rows().get(0).migrationMs());
   }
+
+  /**
+   * sweep.csv carries the shared VM_LOST and, with fault rates, the per-million figures; the
+   * rows read back from the file (as a merge of shards reads them) are the rows written.
+   */
+  @Test
+  void perMillionColumnsFollowTheFaultRatesAndReadBack() throws Exception {
+    Sweep s = Sweep.parse(SWEEP.replace("vm.working-set: 32MiB",
+        "vm.working-set: 32MiB\n    faults.rates-per-year: {DEST_CRASH: 2}"), "t.yaml", null);
+    SweepResults r = SweepRunner.run(s, null, 2, null, (c, d, t, n, x) -> { });
+    for (SweepResults.Row row : r.rows()) {
+      double expected = 1e6 * 2 * row.exposureMs().get(io.postcopysim.faults.Outcome.VM_LOST)
+          / (365.25 * 24 * 3600 * 1000);
+      assertThat(row.perMillion().get(io.postcopysim.faults.Outcome.VM_LOST))
+          .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5));
+    }
+    assertThat(r.csv().lines().findFirst().orElseThrow())
+        .contains("vm_lost_shared_exposure_ms", "vm_lost_per_million");
+    assertThat(SweepResults.parseRows(r.csv(), 2, "sweep.csv")).isEqualTo(r.rows());
+    SweepResults plain = SweepRunner.run(Sweep.parse(SWEEP, "t.yaml", null), null, 2, null,
+        (c, d, t, n, x) -> { });
+    assertThat(plain.rows()).allSatisfy(row -> assertThat(row.perMillion()).isEmpty());
+    assertThat(SweepResults.parseRows(plain.csv(), 2, "sweep.csv")).isEqualTo(plain.rows());
+  }
 }
