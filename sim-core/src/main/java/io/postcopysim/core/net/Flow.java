@@ -71,6 +71,8 @@ final class Flow {
   private long lastSmallEnd;
   private long nagleHandle = -1;
   private long nagleAt = Time.NEVER;
+  /** The highest sequence number that has arrived (acks never cover more). */
+  private long lastArrivedSeq = -1;
 
   private record PendingWrite(long ackedOffsetNeeded, WriteListener listener, Object token) {}
 
@@ -101,6 +103,7 @@ final class Flow {
     this.lastSmallEnd = o.lastSmallEnd;
     this.nagleHandle = o.nagleHandle;
     this.nagleAt = o.nagleAt;
+    this.lastArrivedSeq = o.lastArrivedSeq;
     fork.put(o, this);
     fork.handler(o.deliver, deliver);
     fork.handler(o.retransmit, retransmit);
@@ -302,6 +305,7 @@ final class Flow {
     assert s != null && s.state == Segment.State.IN_FLIGHT : "delivery of segment " + seq;
     s.state = Segment.State.ARRIVED;
     inflightBytes -= s.size;
+    lastArrivedSeq = Math.max(lastArrivedSeq, seq);
     if (receiver.acceptsData()) {
       s.ackAt = reverseOpen() ? ackTime(s) : Time.NEVER;
       if (!s.delivered) {
@@ -388,7 +392,10 @@ final class Flow {
    * the first segment already acknowledged by then.
    */
   private void acknowledgeUpTo(long ackAt) {
-    for (int i = segments.size() - 1; i >= 0; i--) {
+    Segment first = segments.first();
+    int from = first == null ? -1
+        : (int) Math.min(segments.size() - 1, lastArrivedSeq - first.seq);
+    for (int i = from; i >= 0; i--) { // from the last arrival: what follows is still on its way
       Segment x = segments.get(i);
       if (x.state == Segment.State.ARRIVED && x.ackAt <= ackAt) {
         break;
