@@ -69,6 +69,7 @@ final class Flow {
   private long delayedSince = Time.NEVER;
   /** End offset of the last small segment transmitted (Nagle's, Minshall's variant). */
   private long lastSmallEnd;
+  private long lastSmallSeq = -1;
   private long nagleHandle = -1;
   private long nagleAt = Time.NEVER;
   /** The highest sequence number that has arrived (acks never cover more). */
@@ -101,6 +102,7 @@ final class Flow {
     this.writableHandle = o.writableHandle;
     this.delayedSince = o.delayedSince;
     this.lastSmallEnd = o.lastSmallEnd;
+    this.lastSmallSeq = o.lastSmallSeq;
     this.nagleHandle = o.nagleHandle;
     this.nagleAt = o.nagleAt;
     this.lastArrivedSeq = o.lastArrivedSeq;
@@ -216,6 +218,7 @@ final class Flow {
       transmit(s, Math.max(sim.now(), wireFree));
       if (small(s)) {
         lastSmallEnd = s.endOffset();
+        lastSmallSeq = s.seq;
       }
       nextToSend++;
     }
@@ -254,14 +257,11 @@ final class Flow {
    */
   private void armNagle() {
     long at = Time.NEVER;
-    for (int i = 0; i < segments.size(); i++) {
-      Segment x = segments.get(i);
-      if (x.endOffset() == lastSmallEnd) {
-        at = x.state == Segment.State.ARRIVED ? x.ackAt
-            : x.state == Segment.State.IN_FLIGHT && reverseOpen()
-                ? ackTimeAfterDelivery(x) : Time.NEVER;
-        break;
-      }
+    Segment x = segments.bySeq(lastSmallSeq);
+    if (x != null) {
+      at = x.state == Segment.State.ARRIVED ? x.ackAt
+          : x.state == Segment.State.IN_FLIGHT && reverseOpen()
+              ? ackTimeAfterDelivery(x) : Time.NEVER;
     }
     at = at == Time.NEVER ? Time.NEVER : Math.max(at, sim.now());
     if (nagleHandle >= 0 && sim.isPending(nagleHandle) && nagleAt == at) {
