@@ -54,13 +54,13 @@ final class SweepCommand implements Callable<Integer> {
     Path outDir = flags.outDir("--out", out == null ? "out-sweep-" + s.name() : out);
     try (FolderLock lock = FolderLock.acquire(outDir)) {
       Files.createDirectories(outDir);
-      long start = System.nanoTime(); // wall clock for the console only, never in the files
+      long start = System.nanoTime(); // wall-clock-ok: the console's progress, never a file
       SweepResults r = SweepRunner.run(s, sh, threads, outDir.resolve(CHECKPOINT),
           (cell, done, total, cases, resumed) -> {
             err.printf(Locale.ROOT, "pcsim sweep %s: cell %d/%d (%s): %d cases%s, %.1f s so"
                 + " far%n", Terminal.safe(s.name()), done, total,
                 Terminal.safe(cell.describe(s.axes())), cases, resumed ? " (from checkpoint)" : "",
-                (System.nanoTime() - start) / 1e9);
+                (System.nanoTime() - start) / 1e9); // wall-clock-ok
             err.flush();
           });
       r.write(outDir, SweepReport.render(r));

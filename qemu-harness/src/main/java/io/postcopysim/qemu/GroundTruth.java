@@ -64,6 +64,13 @@ public final class GroundTruth {
       return agree == Agree.YES;
     }
 
+    /** The same row, its every mismatch explained by the named known differences. */
+    Row known(String differences) {
+      return new Row(experiment, version, fault, qemu, model, qemuFinal, modelFinal,
+          qemuTimeline, modelTimeline, qemuDetection, modelDetection, toleranceMs, modelCase,
+          Agree.KNOWN, mismatch, labError, differences);
+    }
+
     String qemuStatuses() {
       return qemuFinal + "; " + qemuTimeline;
     }
@@ -346,10 +353,7 @@ public final class GroundTruth {
     if (why.isEmpty()) {
       return row;
     }
-    return Known.explain(v, e, row, why).map(ds -> new Row(row.experiment(), row.version(),
-        row.fault(), row.qemu(), row.model(), row.qemuFinal(), row.modelFinal(),
-        row.qemuTimeline(), row.modelTimeline(), row.qemuDetection(), row.modelDetection(),
-        row.toleranceMs(), row.modelCase(), Agree.KNOWN, row.mismatch(), row.labError(),
+    return Known.explain(v, e, row, why).map(ds -> row.known(
         String.join(",", ds.stream().map(Known.Difference::name).toList()))).orElse(row);
   }
 
