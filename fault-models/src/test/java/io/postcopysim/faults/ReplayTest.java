@@ -35,6 +35,11 @@ class ReplayTest {
         .hasMessageContaining("is not VARIANT/KIND@POINT");
     assertThatThrownBy(() -> CaseId.parse("LEGACY/DEST_CRASH@9+PARTITION@3"))
         .hasMessageContaining("must come after the first");
+    assertThatThrownBy(() -> CaseId.parse("LEGACY/DEST_CRASH@9+DEST_CRASH@9"))
+        .hasMessageContaining("must come after the first");
+    CaseId held = CaseId.parse("LEGACY/LOSE_MESSAGE_TO_SOURCE@9+DEST_CRASH@9");
+    assertThat(held.faults()).extracting(f -> f.kind()).containsExactly(
+        FaultKind.LOSE_MESSAGE_TO_SOURCE, FaultKind.DEST_CRASH);
   }
 
   @Test
