@@ -152,6 +152,10 @@ public final class ScenarioKeys {
           return t;
         }, sc -> Units.formatDuration(params(sc).touchIntervalNanos())));
     keys.add(size("vm.stream-chunk", d.chunkBytes(), sc -> params(sc).chunkBytes()));
+    keys.add(duration("vm.postcopy-listen-time", d.listenSetupNanos(), false,
+        sc -> params(sc).listenSetupNanos()));
+    keys.add(new Key("vm.zero-pages", "size", d.zeroBytes(),
+        (s, k, v) -> s.amount(k, d.zeroBytes()), sc -> Units.formatSize(params(sc).zeroBytes())));
   }
 
   private static void network(List<Key> keys) {

@@ -228,6 +228,8 @@ public final class ScenarioLoader {
         .deviceStateBytes((long) v.get("vm.device-state"))
         .deviceLoadNanos((long) v.get("vm.device-load-time"))
         .deviceLoadPages((int) (long) v.get("vm.device-load-pages"))
+        .zeroBytes((long) v.get("vm.zero-pages"))
+        .listenSetupNanos((long) v.get("vm.postcopy-listen-time"))
         .dirtyBytesPerSecond((long) v.get("vm.dirty-rate"))
         .accessSkew((double) v.get("vm.access-skew"))
         .touchIntervalNanos((long) v.get("vm.touch-interval"))

@@ -85,6 +85,11 @@ final class Section {
     return units(key, fallback, "a size like 4GiB", Units::size, true);
   }
 
+  /** A size that may be zero (an amount, not a capacity). */
+  long amount(String key, long fallback) {
+    return units(key, fallback, "a size like 192MiB", Units::size, false);
+  }
+
   long rate(String key, long fallback, boolean positive) {
     return units(key, fallback, "a rate like 10Gbit/s", Units::rate, positive);
   }

@@ -31,6 +31,8 @@ final class DestinationQemu implements SocketListener {
   private final int workingSet;
   private final int loadedLabel = Labels.intern("dst:main:device-state-loaded");
   private final EventHandler loaded = arg -> loaded();
+  private final int listeningLabel = Labels.intern("dst:main:postcopy-listening");
+  private final EventHandler listening = arg -> listening();
   // The socket is the world's (a fork re-points it); everything else that changes is in st.
   private TcpConnection main;
   private State st = new State();
@@ -56,6 +58,7 @@ final class DestinationQemu implements SocketListener {
     this.main = fork.get(o.main);
     fork.put(o, this);
     fork.handler(o.loaded, loaded);
+    fork.handler(o.listening, listening);
   }
 
   void listen(TcpConnection connection) {
@@ -198,11 +201,15 @@ final class DestinationQemu implements SocketListener {
         && !st.status.terminal()) {
       MigMessage item = st.packageItems.get(st.packageNext++);
       if (item.kind() == Wire.POSTCOPY_LISTEN) {
-        st.postcopy = PostcopyState.LISTENING;
-        // 10.2's loadvm_postcopy_handle_listen reports postcopy-device (with a return path)
-        if (spec.destStatusAfterListen() != MigrationStatus.ACTIVE && st.returnPathOpen) {
-          setStatus(spec.destStatusAfterListen());
+        if (params.listenSetupNanos() > 0) {
+          // loadvm_postcopy_handle_listen: the main thread registers guest RAM with
+          // userfaultfd and waits for the listen thread to start; nothing reads on meanwhile
+          st.loading = true;
+          sim.schedule(params.listenSetupNanos(), HostId.DESTINATION.kernelId(), listeningLabel,
+              listening, 0);
+          return;
         }
+        startListening();
       } else if (item.kind() == Wire.DEVICE_STATE) {
         startLoading();
         return;
@@ -211,6 +218,31 @@ final class DestinationQemu implements SocketListener {
       } else {
         handle(item);
       }
+    }
+  }
+
+  private void startListening() {
+    st.postcopy = PostcopyState.LISTENING;
+    // 10.2's loadvm_postcopy_handle_listen reports postcopy-device (with a return path)
+    if (spec.destStatusAfterListen() != MigrationStatus.ACTIVE && st.returnPathOpen) {
+      setStatus(spec.destStatusAfterListen());
+    }
+  }
+
+  /**
+   * The listen thread runs (postcopy_ram_listen_thread): it reads what waited behind the
+   * package (the PING 4 postcopy_start sent after it, pages), while the main thread goes on
+   * with the package.
+   */
+  private void listening() {
+    st.loading = false;
+    if (st.status.terminal() || !migration.alive(HostId.DESTINATION)) {
+      return;
+    }
+    startListening();
+    runPackage();
+    while (!st.backlog.isEmpty()) {
+      handle(st.backlog.pollFirst());
     }
   }
 

@@ -25,8 +25,11 @@ public record MigMessage(
     return new MigMessage(kind, Wire.RP_HEADER + payload, value, 0, 0, List.of());
   }
 
-  public static MigMessage pages(MessageKind kind, long firstPage, long pages, long pageSize) {
-    return new MigMessage(kind, pages * (pageSize + 8), 0, firstPage, pages, List.of());
+  /** A run of pages, at their wire size (zero pages are a header and a byte). */
+  public static MigMessage pages(MessageKind kind, long firstPage, long pages,
+      MigrationParams params) {
+    return new MigMessage(kind, params.wireBytes(firstPage, pages), 0, firstPage, pages,
+        List.of());
   }
 
   public static MigMessage packaged(List<MigMessage> items) {

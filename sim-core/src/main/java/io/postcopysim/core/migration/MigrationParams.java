@@ -30,6 +30,12 @@ import io.postcopysim.core.kernel.Time;
  *     (0: the link's speed)
  * @param deviceLoadPages guest pages the device load reads (virtio rings and the like): in
  *     postcopy the load faults on those the destination lacks and waits for them
+ * @param zeroBytes guest RAM that holds only zeros (a fresh or idle guest's free memory): QEMU
+ *     sends such a page as a header and one byte, not 4 KiB (ram.c, save_zero_page); the model
+ *     puts these pages just below the device load's pages, above the working set
+ * @param listenSetupNanos how long the destination's main thread spends in
+ *     loadvm_postcopy_handle_listen (userfaultfd registration of guest RAM, the fault and
+ *     listen threads) before the package goes on and the listen thread reads the stream
  */
 public record MigrationParams(
     long ramBytes,
@@ -54,7 +60,14 @@ public record MigrationParams(
     QemuVersion qemuVersion,
     long diskLockLeaseNanos,
     long maxBandwidthBitsPerSecond,
-    int deviceLoadPages) {
+    int deviceLoadPages,
+    long zeroBytes,
+    long listenSetupNanos) {
+
+  /** Wire bytes of a page: its be64 offset-and-flags header, then the page. */
+  static final long PAGE_HEADER = 8;
+  /** Wire bytes of a zero page: the header with RAM_SAVE_FLAG_ZERO and the byte 0. */
+  public static final long ZERO_PAGE_BYTES = PAGE_HEADER + 1;
 
   public MigrationParams {
     require(pageBytes > 0 && Long.bitCount(pageBytes) == 1, "page-size must be a power of two");
@@ -72,13 +85,18 @@ public record MigrationParams(
     require(maxBandwidthBitsPerSecond >= 0, "max-bandwidth");
     require(deviceLoadPages >= 0 && deviceLoadPages <= ramBytes / pageBytes,
         "device-load-pages within ram");
+    require(zeroBytes >= 0 && zeroBytes % pageBytes == 0, "zero-pages must be whole pages");
+    require(listenSetupNanos >= 0, "postcopy-listen-time");
+    require(zeroBytes == 0 || zeroBytes / pageBytes + deviceLoadPages
+        + workingSetBytes / pageBytes <= ramBytes / pageBytes, "zero-pages must leave room for the working set and the device"
+        + " load's pages (a dirtied page is not zero)");
   }
 
   /** docs/DESIGN.md's default scenario. */
   public static MigrationParams defaults() {
     return new MigrationParams(4L << 30, 4096, 1L << 20, Time.millis(50), 100L << 20, 512L << 20,
         0.9, Time.micros(100), Time.seconds(2), Time.millis(300), 0, Time.seconds(5), 64L << 20,
-        true, DestAutostart.EARLY_CONT, true, false, true, Time.seconds(1), QemuVersion.AUTO, 0, 0, 0);
+        true, DestAutostart.EARLY_CONT, true, false, true, Time.seconds(1), QemuVersion.AUTO, 0, 0, 0, 0, 0);
   }
 
   public int pages() {
@@ -91,6 +109,42 @@ public record MigrationParams(
 
   public int chunkPages() {
     return (int) Math.max(1, chunkBytes / pageBytes);
+  }
+
+  /** The first zero page: the zero pages sit just below the device load's pages. */
+  int firstZeroPage() {
+    return pages() - deviceLoadPages - (int) (zeroBytes / pageBytes);
+  }
+
+  /** Bytes on the wire for {@code n} pages from {@code first}, zero pages at their size. */
+  long wireBytes(long first, long n) {
+    long zeroFrom = firstZeroPage();
+    long zeroTo = pages() - deviceLoadPages;
+    long zeros = Math.max(0, Math.min(first + n, zeroTo) - Math.max(first, zeroFrom));
+    return (n - zeros) * (pageBytes + PAGE_HEADER) + zeros * ZERO_PAGE_BYTES;
+  }
+
+  /**
+   * The most pages from {@code first} (at most {@code most}, at least one) whose wire bytes fit
+   * in {@code budget}: what one rate-limit window lets ram_save_iterate send.
+   */
+  int pagesWithin(long first, int most, long budget) {
+    int n = 0;
+    long left = budget;
+    long[] bounds = {firstZeroPage(), pages() - deviceLoadPages, pages()};
+    long at = first;
+    for (int i = 0; i < bounds.length; i++) {
+      long cost = i == 1 ? ZERO_PAGE_BYTES : pageBytes + PAGE_HEADER;
+      long run = Math.min(most - n, Math.max(0, bounds[i] - at));
+      long fit = Math.min(run, left / cost);
+      n += (int) fit;
+      left -= fit * cost;
+      at += fit;
+      if (fit < run) {
+        break;
+      }
+    }
+    return Math.max(1, n);
   }
 
   public Builder toBuilder() {
@@ -122,6 +176,8 @@ public record MigrationParams(
     private long diskLockLeaseNanos;
     private long maxBandwidthBitsPerSecond;
     private int deviceLoadPages;
+    private long zeroBytes;
+    private long listenSetupNanos;
 
     private Builder(MigrationParams p) {
       ramBytes = p.ramBytes;
@@ -147,6 +203,8 @@ public record MigrationParams(
       diskLockLeaseNanos = p.diskLockLeaseNanos;
       maxBandwidthBitsPerSecond = p.maxBandwidthBitsPerSecond;
       deviceLoadPages = p.deviceLoadPages;
+      zeroBytes = p.zeroBytes;
+      listenSetupNanos = p.listenSetupNanos;
     }
 
     public Builder ramBytes(long v) {
@@ -264,9 +322,19 @@ public record MigrationParams(
       return this;
     }
 
+    public Builder zeroBytes(long v) {
+      zeroBytes = v;
+      return this;
+    }
+
+    public Builder listenSetupNanos(long v) {
+      listenSetupNanos = v;
+      return this;
+    }
+
     public MigrationParams build() {
       return new MigrationParams(ramBytes, pageBytes, deviceStateBytes, deviceLoadNanos, dirtyBytesPerSecond, workingSetBytes, accessSkew, touchIntervalNanos, precopyNanos, downtimeLimitNanos, maxPostcopyBitsPerSecond, ping3TimeoutNanos, chunkBytes, diskLocking, destAutostart, returnPath, postcopyPreempt, recoveryEnabled, recoveryAfterHealNanos, qemuVersion, diskLockLeaseNanos,
-          maxBandwidthBitsPerSecond, deviceLoadPages);
+          maxBandwidthBitsPerSecond, deviceLoadPages, zeroBytes, listenSetupNanos);
     }
   }
 

@@ -35,15 +35,21 @@ final class SourceQemu implements SocketListener, WriteListener {
   private TcpConnection main;
   private TcpConnection preempt;
   private State st = new State();
+  /** Whether any rate limit applies: only then are the window's bytes counted. */
+  private final boolean rateLimited;
   private final int gateTimeoutLabel;
   private final int paceLabel = Labels.intern("src:timer:rate-limit");
   private final EventHandler gateExpired = arg -> gateExpired();
   private final EventHandler paced = arg -> {
     st.pacing = false;
+    newWindow(); // migration_update_counters
     pump();
   };
   private final int precopyPaceLabel = Labels.intern("src:timer:max-bandwidth");
-  private final EventHandler precopyPaced = arg -> precopyStep();
+  private final EventHandler precopyPaced = arg -> {
+    newWindow();
+    precopyStep();
+  };
 
 
   /** What the migration thread does once a message is in the socket buffer. */
@@ -64,6 +70,8 @@ final class SourceQemu implements SocketListener, WriteListener {
       SharedDisk disk, Guest guest, Migration migration) {
     this.sim = sim;
     this.params = params;
+    this.rateLimited = params.maxBandwidthBitsPerSecond() > 0
+        || params.maxPostcopyBitsPerSecond() > 0;
     this.spec = variant.spec();
     // PING3's timer keeps its label (and so its trace hash); other gates' timers have their own
     this.gateTimeoutLabel = Labels.intern(spec.gate() == Variant.Gate.PONG_3
@@ -155,9 +163,13 @@ final class SourceQemu implements SocketListener, WriteListener {
       return;
     }
     if (st.roundFrom < st.roundTo) {
-      int to = Math.min(st.roundTo, st.roundFrom + params.chunkPages());
-      MigMessage chunk = MigMessage.pages(Wire.RAM, st.roundFrom, to - st.roundFrom,
-          params.pageBytes());
+      // With max-bandwidth, one write is what is left of the rate-limit window: the thread
+      // looks at a requested switchover only between iterations.
+      long rate = params.maxBandwidthBitsPerSecond();
+      int left = st.roundTo - st.roundFrom;
+      int to = st.roundFrom + (rate > 0 ? windowPages(st.roundFrom, left, rate)
+          : Math.min(left, params.chunkPages()));
+      MigMessage chunk = MigMessage.pages(Wire.RAM, st.roundFrom, to - st.roundFrom, params);
       if (st.neverSentFrom < to && st.roundTo == params.pages()) {
         st.neverSentFrom = to;
       }
@@ -200,20 +212,23 @@ final class SourceQemu implements SocketListener, WriteListener {
   }
 
   /**
-   * migration_rate_limit: with max-bandwidth set, the thread sleeps until the chunk's share of
-   * the rate has passed, so the socket buffer stays nearly empty and the switchover's package
+   * migration_rate_limit: with max-bandwidth set, the thread sleeps to the end of a window whose
+   * budget it spent, so the socket buffer stays nearly empty and the switchover's package
    * does not queue behind a full buffer (real QEMU: 4-14 ms to the destination).
    */
-  private void afterPrecopyChunk(MigMessage chunk) {
+  private void afterPrecopyChunk() {
     long rate = params.maxBandwidthBitsPerSecond();
-    if (rate <= 0) {
+    if (rateLimited) {
+      // migration_update_counters rolls the window after every iteration, limit or not: the
+      // bytes since then count against postcopy's budget once the switchover sets it
+      st.rate = st.rate.at(sim.now());
+    }
+    long wait = rate > 0 ? rateLimitWait(rate) : 0;
+    if (wait == 0) {
       precopyStep();
       return;
     }
-    long wait = Time.transmission(chunk.pages() * (params.pageBytes() + 8), rate)
-        - main.params().transmission(chunk.pages() * (params.pageBytes() + 8));
-    sim.schedule(Math.max(0, wait), HostId.SOURCE.kernelId(), precopyPaceLabel, precopyPaced,
-        0);
+    sim.schedule(wait, HostId.SOURCE.kernelId(), precopyPaceLabel, precopyPaced, 0);
   }
 
   /** Pages dirtied since their last pass, among those already sent. */
@@ -235,7 +250,7 @@ final class SourceQemu implements SocketListener, WriteListener {
     disk.inactivate(HostId.SOURCE, sim.now());
     for (int from = 0; from < dirty; from += params.chunkPages()) {
       int n = Math.min(params.chunkPages(), dirty - from);
-      send(MigMessage.pages(Wire.RAM, from, n, params.pageBytes()), After.NOTHING);
+      send(MigMessage.pages(Wire.RAM, from, n, params), After.NOTHING);
     }
     send(MigMessage.command(Wire.DEVICE_STATE, params.deviceStateBytes()), After.NOTHING);
     record.finalEofSent(sim.now());
@@ -293,6 +308,7 @@ final class SourceQemu implements SocketListener, WriteListener {
             gateExpired, 0);
       }
     }
+    paceAfterChunk(); // postcopy_start's last step: the limit, and the window it finds spent
     send(MigMessage.ping(Wire.PING_4), After.NOTHING);
     pump();
   }
@@ -365,10 +381,12 @@ final class SourceQemu implements SocketListener, WriteListener {
       return false;
     }
     int end = st.toPush.runEnd(first);
-    int n = Math.min(end - first, postcopyChunkPages());
+    long rate = params.maxPostcopyBitsPerSecond();
+    int n = windowPages(first, Math.min(end - first, postcopyChunkPages()),
+        st.packageWritten ? rate : 0);
     st.toPush.remove(first, first + n);
     record.pushed(n);
-    st.queue.add(new Outgoing(MigMessage.pages(Wire.RAM, first, n, params.pageBytes()),
+    st.queue.add(new Outgoing(MigMessage.pages(Wire.RAM, first, n, params),
         After.PACE));
     return true;
   }
@@ -404,14 +422,43 @@ final class SourceQemu implements SocketListener, WriteListener {
     return (int) Math.max(1, Math.min(params.chunkPages(), half));
   }
 
-  private void paceAfterChunk(MigMessage chunk) {
+  /**
+   * Pages for one write, at most {@code most}: with a rate limit, no more than one window's
+   * budget. migration_rate_limit gives each 100 ms window (BUFFER_DELAY) a tenth of the rate
+   * (XFER_LIMIT_RATIO); ram_save_iterate stops when it is spent and the thread sleeps to the
+   * window's end, so an iteration, and the thread's look at its flags (a requested switchover,
+   * 10.2's PONG of 0x42), never waits longer than a window.
+   */
+  private int windowPages(int first, int most, long rate) {
+    if (rate <= 0) {
+      return most;
+    }
+    st.rate = st.rate.at(sim.now());
+    return params.pagesWithin(first, most, st.rate.left(rate));
+  }
+
+  private void newWindow() {
+    st.rate = st.rate.at(sim.now());
+  }
+
+  /** migration_rate_limit: how long the thread sleeps now (the window rolls first). */
+  private long rateLimitWait(long rate) {
+    st.rate = st.rate.at(sim.now());
+    return st.rate.sleep(sim.now(), rate);
+  }
+
+  /**
+   * The postcopy loop's migration_rate_limit, after each background write and after the
+   * package: postcopy_start sets the limit to max-postcopy-bandwidth once the package is
+   * written, and the package's bytes count in the window, so the push (and 10.2's look at its
+   * flag in postcopy-device) waits for the next window. Requested pages do not wait.
+   */
+  private void paceAfterChunk() {
     long rate = params.maxPostcopyBitsPerSecond();
-    // postcopy_start sets the rate limit to max-postcopy-bandwidth before it sends the
-    // package: it paces the gated designs' wait (10.2's postcopy-device) too
-    if (rate > 0 && st.packageWritten) {
+    long wait = rate > 0 && st.packageWritten ? rateLimitWait(rate) : 0;
+    if (wait > 0) {
       st.pacing = true;
-      sim.schedule(Time.transmission(chunk.pages() * params.pageBytes(), rate),
-          HostId.SOURCE.kernelId(), paceLabel, paced, 0);
+      sim.schedule(wait, HostId.SOURCE.kernelId(), paceLabel, paced, 0);
     }
   }
 
@@ -439,6 +486,9 @@ final class SourceQemu implements SocketListener, WriteListener {
           continue;
         }
         st.writing = true;
+        if (rateLimited) {
+          st.rate = st.rate.account(next.message().size());
+        }
         if (endpoint().write(next.message(), this, next)) {
           st.writing = false;
           afterWritten(next);
@@ -463,9 +513,9 @@ final class SourceQemu implements SocketListener, WriteListener {
 
   private void afterWritten(Outgoing w) {
     switch (w.after()) {
-      case PRECOPY_STEP -> afterPrecopyChunk(w.message());
+      case PRECOPY_STEP -> afterPrecopyChunk();
       case PACKAGE_WRITTEN -> packageWritten();
-      case PACE -> paceAfterChunk(w.message());
+      case PACE -> paceAfterChunk();
       case PRECOPY_EOF -> {
         if (!returnPath()) {
           complete(); // without a return path the source cannot wait for SHUT
@@ -523,7 +573,7 @@ final class SourceQemu implements SocketListener, WriteListener {
     for (int p = st.toPush.next(first); p >= 0 && p < end; p = st.toPush.next(p + 1)) {
       st.toPush.remove(p, p + 1);
       record.requested(1);
-      MigMessage page = MigMessage.pages(Wire.RAM_REQUESTED, p, 1, params.pageBytes());
+      MigMessage page = MigMessage.pages(Wire.RAM_REQUESTED, p, 1, params);
       if (preemptActive()) {
         st.preemptQueue.add(page);
       } else {
@@ -578,13 +628,12 @@ final class SourceQemu implements SocketListener, WriteListener {
     if (st.status.terminal()) {
       return; // the orderly close after completion (or a dead channel's echo) detects nothing
     }
-    if (st.waitingForPong) {
-      // The migration thread sleeps on an event only the PONG sets; the return-path thread
-      // exits on the error and nobody wakes it: no status change, for good (10.2).
-      st.wedged = true;
-      endpoint().setListener(SocketListener.IGNORE);
-      return;
-    }
+    // Waiting for the PONG of 0x42 with nothing left to send (st.waitingForPong), 10.2's code
+    // sleeps in qemu_event_wait, which only the PONG sets; yet real 11.1.3 fails at once on a
+    // return-path error there (lab: small-dest-kill-before-pong42, "failing" then "failed" and
+    // the guest running again 7 ms after the destination was killed, "Channel error:
+    // Input/output error"), so the error ends the wait like any other in postcopy-device.
+    st.waitingForPong = false;
     if (st.eofSent && st.status == MigrationStatus.POSTCOPY_ACTIVE
         && version.wedgesOnReturnPathErrorInCompletion()) {
       st.wedged = true; // 7.2: both threads wait for each other, postcopy-active for good
@@ -780,6 +829,7 @@ final class SourceQemu implements SocketListener, WriteListener {
     boolean packageLoadedFlag;
     boolean waitingForPong;
     long iterationStart;
+    RateLimit rate = RateLimit.START;
 
     /** A deep copy: queues and page sets are copied, messages are immutable and shared. */
     State copy() {
@@ -806,6 +856,7 @@ final class SourceQemu implements SocketListener, WriteListener {
       c.packageLoadedFlag = packageLoadedFlag;
       c.waitingForPong = waitingForPong;
       c.iterationStart = iterationStart;
+      c.rate = rate;
       return c;
     }
   }

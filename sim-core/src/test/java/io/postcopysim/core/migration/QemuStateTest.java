@@ -72,6 +72,8 @@ class QemuStateTest {
       PageRanges p = new PageRanges();
       p.add(3, 9);
       f.set(state, p);
+    } else if (t == RateLimit.class) {
+      f.set(state, new RateLimit(7, 9));
     } else if (t == List.class) {
       f.set(state, List.of(MigMessage.ping(Wire.PING_3)));
     } else {

@@ -145,6 +145,26 @@ class QemuVersionsTest {
   }
 
   @Test
+  void qemu111WaitingForThePongFailsBackOnAReturnPathError() {
+    // 10.2's code sleeps in qemu_event_wait, which only the PONG sets; real 11.1.3 failed 7 ms
+    // after the lab's proxy took the PONG of 0x42 and killed the destination, nothing left to
+    // send ("failing", the guest running again, "failed": small-dest-kill-before-pong42).
+    MigrationParams p = at(QemuVersion.V11_1).toBuilder().ramBytes(16L << 20)
+        .workingSetBytes(16L << 20).precopyNanos(0).build();
+    Variant device = Variants.POSTCOPY_DEVICE;
+    List<Trace.TraceEvent> g = golden(device, p);
+    long pong42 = first(g, PONG, first(g, PONG, first(g, LOADED, -1)));
+    Migration m = faultBefore(device, p, pong42, x -> {
+      x.network().host(HostId.SOURCE).loseNextMessage(); // the proxy takes the PONG
+      x.crashProcess(HostId.DESTINATION);
+    });
+    assertThat(m.status(HostId.SOURCE)).isEqualTo(MigrationStatus.FAILED);
+    assertThat(m.record().sourceRanAfterStop()).isTrue();
+    long struck = g.stream().filter(e -> e.index() == pong42).findFirst().orElseThrow().time();
+    assertThat(m.record().detectedAt(HostId.SOURCE) - struck).isLessThan(Time.millis(1));
+  }
+
+  @Test
   void qemu102WithNothingLeftToSendCommitsAtOnceIfThePongCameFirst() {
     // The PONG of 0x42 set the event before the push ran out: qemu_event_wait returns at once.
     MigrationParams p = at(QemuVersion.V11_1).toBuilder().ramBytes(16L << 20)
