@@ -12,6 +12,7 @@ import io.postcopysim.core.net.HostId;
 import io.postcopysim.faults.CaseId;
 import io.postcopysim.faults.CaseRunner;
 import io.postcopysim.faults.FailurePoint;
+import io.postcopysim.faults.Fault;
 import io.postcopysim.faults.FaultKind;
 import io.postcopysim.faults.GoldenRun;
 import io.postcopysim.faults.Oracle;
@@ -130,7 +131,7 @@ public final class GroundTruth {
               .asText("?"));
           obs = runIsolated(v, e, dir, ramInside);
         }
-        Row row = compare(e, v, obs, model(e, scenario, sourceStatusAtFault(obs)));
+        Row row = compare(e, v, obs, model(e, scenario, sourceStatusAtFault(obs), destinationRanFor(obs)));
         rows.add(row);
         log.printf("qemu %-18s model %-18s %s%s%n", row.qemu(), row.model(),
             row.agree().name().toLowerCase(Locale.ROOT) + (row.mismatch().isEmpty() ? ""
@@ -205,7 +206,7 @@ public final class GroundTruth {
     log.flush();
     JsonNode obs = runIsolated(v, e, dir, ramInside, id.toString(),
         scenario.toAbsolutePath().toString());
-    Row row = compare(e, v, obs, model(e, labScenario, sourceStatusAtFault(obs)));
+    Row row = compare(e, v, obs, model(e, labScenario, sourceStatusAtFault(obs), destinationRanFor(obs)));
     writeCsv(out.resolve("agreement.csv"), List.of(row));
     Files.writeString(out.resolve("agreement.md"), markdown(List.of(row)));
     Variant variant = study.variants().stream().filter(x -> x.name().equals(id.variant()))
@@ -237,7 +238,7 @@ public final class GroundTruth {
         Path scenario = dir.resolve("scenario.yaml");
         Files.writeString(scenario, ScenarioFile.text(e, v, device));
         JsonNode o = JSON.readTree(obs.toFile());
-        Row row = compare(e, v, o, model(e, scenario, sourceStatusAtFault(o)));
+        Row row = compare(e, v, o, model(e, scenario, sourceStatusAtFault(o), destinationRanFor(o)));
         rows.add(row);
         log.printf("%-5s %-36s qemu %-18s model %-18s %s%n", v.version(), e.name(), row.qemu(),
             row.model(), row.agree().name().toLowerCase(Locale.ROOT)
@@ -303,6 +304,17 @@ public final class GroundTruth {
         || k == FaultKind.PARTITION_TO_SOURCE || k == FaultKind.DEST_HOST_CRASH;
   }
 
+  /**
+   * Whether bytes the source wrote still reach the destination after the fault: not across a
+   * cut toward it, a reset connection or a dead host (a partition that heals is recovered by
+   * postcopy recovery, which resends what is missing).
+   */
+  static boolean leavesWayToDestination(FaultKind k) {
+    return !(k == FaultKind.PARTITION || k == FaultKind.PARTITION_TO_DEST
+        || k == FaultKind.CONNECTION_RESET || k == FaultKind.DEST_HOST_CRASH
+        || k == FaultKind.SOURCE_HOST_CRASH);
+  }
+
   /** QEMU's side judged by the oracle, set against the model's. */
   static Row compare(Experiment e, QemuVersion v, JsonNode obs, ModelSide m) {
     long giveUpMs = giveUpNanos(e.setup().tcpRetries2()) / Time.MILLISECOND;
@@ -318,7 +330,8 @@ public final class GroundTruth {
       timeline = "";
       detection = -1;
     } else {
-      QemuFacts.Seen seen = QemuFacts.of(obs, giveUpMs, dropsPackets(e.kind()));
+      QemuFacts.Seen seen = QemuFacts.of(obs, giveUpMs, dropsPackets(e.kind()),
+          leavesWayToDestination(e.kind()));
       qemu = Oracle.classify(seen.facts());
       qemuFinal = seen.finals();
       timeline = seen.timeline();
@@ -376,7 +389,22 @@ public final class GroundTruth {
    * before the experiment's protocol step.
    */
   static ModelSide model(Experiment e, Path scenario) {
-    return model(e, scenario, null);
+    return model(e, scenario, null, -1);
+  }
+
+  /**
+   * How long the destination's guest had run when the real fault struck (from its RESUME
+   * event), or -1 if it had not or the observation does not say.
+   */
+  static long destinationRanFor(JsonNode obs) {
+    for (JsonNode ev : obs.path("events")) {
+      double at = ev.path("rel_ms").asDouble();
+      if (at <= 0 && "dst".equals(ev.path("side").asText())
+          && "RESUME".equals(ev.path("event").asText())) {
+        return Math.round(-at * Time.MILLISECOND);
+      }
+    }
+    return -1;
   }
 
   /**
@@ -408,22 +436,58 @@ public final class GroundTruth {
    * source has reached that status too when it is a postcopy one (10.2 commits up to MAX_WAIT
    * after the PONG of 0x42, so a step named by an event may land before or after the commit).
    */
-  static ModelSide model(Experiment e, Path scenario, MigrationStatus qemuPhase) {
+  static ModelSide model(Experiment e, Path scenario, MigrationStatus qemuPhase,
+      long destinationRanFor) {
     Study study = ScenarioLoader.load(scenario).study();
     Variant variant = study.variants().get(0);
     GoldenRun golden = GoldenRun.of(study, variant);
     long point = atPhase(golden, point(golden, e), qemuPhase);
+    if (e.step().equals(Experiments.RUNNING) && destinationRanFor >= 0
+        && golden.destinationStartedAt() != Time.NEVER) {
+      // The lab strikes a poll or two after the destination's RESUME: the model strikes as
+      // long after its destination starts the guest (inside the quiet gap, with gap points),
+      // whether the PONGs the destination sent just before are acknowledged yet or not.
+      Fault at = pointAt(golden, e.kind(), golden.destinationStartedAt() + destinationRanFor);
+      if (atPhase(golden, at.point(), qemuPhase) == at.point()) {
+        return model(e, study, golden, CaseId.single(variant.name(), e.kind(), at.point(),
+            at.gap()));
+      }
+    }
     // A message the proxy held: the middlebox takes it as it arrives (the destination's TCP
     // sees it acknowledged), and the fault strikes right after, as the proxy's action does.
+    // A killed process leaves what is on the wire alone, so the kill strikes before the same
+    // arrival (after a held PONG of 0x42 nothing else may happen); a cut would drop the message
+    // the proxy already holds, so it strikes at the next event.
+    boolean kill = e.kind() == FaultKind.DEST_CRASH || e.kind() == FaultKind.SOURCE_CRASH;
     CaseId id = e.strike() instanceof Experiment.HoldsMessage
         ? CaseId.single(variant.name(), FaultKind.LOSE_MESSAGE_TO_SOURCE, point)
-            .then(e.kind(), point + 1)
+            .then(e.kind(), kill ? point : point + 1)
         : CaseId.single(variant.name(), e.kind(), point);
+    return model(e, study, golden, id);
+  }
+
+  /**
+   * The failure point at virtual time {@code t}: the gap point nearest to it inside the quiet
+   * gap before the first event at or after {@code t} (gap points g apart), else that event.
+   */
+  static Fault pointAt(GoldenRun golden, FaultKind kind, long t) {
+    for (FailurePoint x : golden.points()) {
+      if (x.time() >= t) {
+        long g = golden.gapNanos();
+        int n = golden.gaps(x.index());
+        int j = n == 0 ? 0 : (int) Math.max(1, Math.min(n,
+            Math.round((double) (t - x.previousTime()) / g)));
+        return new Fault(kind, x.index(), j);
+      }
+    }
+    throw new IllegalStateException("nothing happens at or after " + Time.format(t));
+  }
+
+  private static ModelSide model(Experiment e, Study study, GoldenRun golden, CaseId id) {
     CaseRunner.Run run = new CaseRunner(study).run(id, golden, TraceMode.HASH_ONLY);
     Migration m = run.migration();
     MigrationRecord r = m.record();
-    long faultAt = golden.points().stream().filter(x -> x.index() == point).findFirst()
-        .orElseThrow().time();
+    long faultAt = golden.point(id.first()).time();
     List<String> st = new ArrayList<>();
     long first = -1;
     for (var c : r.statuses()) {

@@ -52,6 +52,14 @@ final class QemuFacts {
    *     give-up can be settled)
    */
   static Seen of(JsonNode o, long giveUpMs, boolean dropsPackets) {
+    return of(o, giveUpMs, dropsPackets, false);
+  }
+
+  /**
+   * @param toDestinationOpen whether the fault left the way from the source to the
+   *     destination open (then whatever the source wrote arrives)
+   */
+  static Seen of(JsonNode o, long giveUpMs, boolean dropsPackets, boolean toDestinationOpen) {
     double t0 = o.path("lab_start_ms").asDouble(Double.NaN);
     double fault = o.path("fault_at_ms").asDouble(-1);
     List<JsonNode> events = new ArrayList<>();
@@ -137,8 +145,15 @@ final class QemuFacts {
     boolean settled = settled(o, events, fault, until, giveUpMs, dropsPackets);
     // QMP cannot show a wedged migration thread; the lab meets one only beside a dead
     // destination (7.2's dest-kill-before-shut), where the outcome is VM_LOST either way.
+    // QMP shows no received-page bitmap: the destination holds every page once it completed,
+    // or once the living source has written every page (query-migrate ram.remaining 0) and
+    // the way to the destination stayed open, so TCP delivered them (11.1's source waiting in
+    // postcopy-device for a lost PONG sends no EOF: the destination never says completed).
+    boolean allSent = srcAlive && o.path("src").path("query_migrate").path("ram")
+        .path("remaining").asLong(-1) == 0;
+    boolean dstHasAll = dstCompleted || dstAlive && allSent && toDestinationOpen;
     Facts f = new Facts(runs, restarted, srcAlive, dstAlive, last[HostId.SOURCE.ordinal()],
-        last[HostId.DESTINATION.ordinal()], dstLoaded, dstCompleted, settled, false);
+        last[HostId.DESTINATION.ordinal()], dstLoaded, dstHasAll, settled, false);
     return new Seen(f, finalOf(f, HostId.SOURCE), finalOf(f, HostId.DESTINATION),
         detection(o, events, fault), timeline(o, events, fault));
   }

@@ -55,6 +55,29 @@ class CasePlacementTest {
   }
 
   @Test
+  void aStrikeOnceTheDestinationRunsLandsAsLongAfterTheModelsDestinationStarted(@TempDir Path tmp)
+      throws Exception {
+    // The lab polls for the destination's RESUME and strikes a few ms later; the model strikes
+    // at the gap point as long after its own destination started, to the millisecond.
+    QemuVersion v = QemuVersion.of("10.0");
+    Experiment e = Experiments.forVersion(v).stream()
+        .filter(x -> x.name().equals("legacy-cut-to-source-postcopy")).findFirst().orElseThrow();
+    Path scenario = tmp.resolve("running.yaml");
+    Files.writeString(scenario, ScenarioFile.text(e, v, DEVICE_STATE));
+    Study study = ScenarioLoader.load(scenario).study();
+    GoldenRun golden = GoldenRun.of(study, study.variants().get(0));
+    long started = golden.destinationStartedAt();
+    for (long after : new long[] {io.postcopysim.core.kernel.Time.millis(4),
+        io.postcopysim.core.kernel.Time.micros(6500)}) {
+      io.postcopysim.faults.Fault f = GroundTruth.pointAt(golden, e.kind(), started + after);
+      long at = golden.point(f).time();
+      assertThat(f.gap()).as("inside a quiet gap").isPositive();
+      assertThat(Math.abs(at - (started + after)))
+          .isLessThanOrEqualTo(io.postcopysim.core.kernel.Time.micros(500));
+    }
+  }
+
+  @Test
   void aCaseTheLabCannotStrikeSaysWhy(@TempDir Path tmp) throws Exception {
     QemuVersion v = QemuVersion.of("10.0");
     Experiment e = Experiments.second(v).get(0);

@@ -62,6 +62,37 @@ class QemuFactsTest {
   }
 
   /**
+   * 11.1's source waiting in postcopy-device for a PONG of 0x42 that was cut off: it sent no EOF,
+   * so the destination never says completed, yet query-migrate says nothing remains to send
+   * and the way to the destination stayed open: the destination holds every page
+   * (small-rp-cut-before-pong42). Across a cut toward the destination that proves nothing.
+   */
+  @Test
+  void aSourceWithNothingLeftAndAnOpenWayMeansTheDestinationHasEveryPage() throws Exception {
+    String o = """
+        {"lab_start_ms": 0, "fault_at_ms": 1075, "observed_until_ms": 15075, "settle_ms": 14000,
+         "events": [
+          {"side": "src", "t_ms": 200, "event": "MIGRATION", "data": {"status": "active"}},
+          {"side": "src", "t_ms": 1000, "event": "STOP", "data": null},
+          {"side": "src", "t_ms": 1001, "event": "MIGRATION", "data": {"status": "postcopy-device"}},
+          {"side": "dst", "t_ms": 1008, "event": "MIGRATION", "data": {"status": "postcopy-active"}},
+          {"side": "dst", "t_ms": 1010, "event": "RESUME", "data": null}],
+         "polled": [],
+         "src": {"alive": true, "exited_at_ms": -1,
+                 "query_migrate": {"status": "postcopy-device", "ram": {"remaining": %d}}},
+         "dst": {"alive": true, "exited_at_ms": -1,
+                 "query_migrate": {"status": "postcopy-active"}}}""";
+    JsonNode sent = JSON.readTree(o.formatted(0));
+    assertThat(QemuFacts.of(sent, 12_600, true, true).facts().destinationHasAllPages()).isTrue();
+    assertThat(Oracle.classify(QemuFacts.of(sent, 12_600, true, true).facts()))
+        .isEqualTo(Outcome.MIGRATED);
+    assertThat(QemuFacts.of(sent, 12_600, true, false).facts().destinationHasAllPages())
+        .isFalse();
+    assertThat(QemuFacts.of(JSON.readTree(o.formatted(4096)), 12_600, true, true).facts()
+        .destinationHasAllPages()).isFalse();
+  }
+
+  /**
    * The lab's polls are 20 ms apart: the first poll after a fault struck at SHUT shows the
    * destination completed, which its MIGRATION event reported 18 ms before the fault (7.2's
    * precopy-rp-shut-blackhole). That is no detection; a polled change no event reported is.
