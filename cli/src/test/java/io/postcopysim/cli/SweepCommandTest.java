@@ -73,7 +73,10 @@ class SweepCommandTest {
     assertThat(Files.readString(tmp.resolve("o/sweep.html"))).contains("<svg")
         .contains("STUCK_PAUSED: exposure against network.latency")
         .contains("vm.device-load-time = 300ms").contains("<details id=\"cell-3\">")
-        .contains("<a href=\"#cell-3\">3</a>").doesNotContain("<script");
+        .contains("<a href=\"#cell-3\">3</a>").doesNotContain("<script")
+        // every charted point links to its cell's scenario
+        .containsPattern("<a href=\"#cell-3\"><rect [^>]*><title>[A-Z_0-9]+ at [^<]*: cell 3"
+            + "</title></rect></a>");
   }
 
   @Test

@@ -11,9 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jfree.chart.ChartRenderingInfo;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.entity.CategoryItemEntity;
+import org.jfree.chart.entity.StandardEntityCollection;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.renderer.category.LineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
@@ -24,7 +27,8 @@ import org.jfree.svg.SVGGraphics2D;
  * {@code sweep.html}: one self-contained page (inline CSS and SVG, no script). Per outcome
  * that some cell has, a line chart of its exposure against the first varied key, one line per
  * variant; with more varied keys, one such chart per combination of the others (small
- * multiples). Then every cell's figures and how to rerun it. Drawn from sweep.csv's rows alone,
+ * multiples), each point a link to how to rerun its cell. Then every cell's figures and how to
+ * rerun it. Drawn from sweep.csv's rows alone,
  * so a merged sweep's page is byte for byte the unsharded one's.
  */
 public final class SweepReport {
@@ -117,8 +121,40 @@ public final class SweepReport {
     chart.setBackgroundPaint(Color.WHITE);
     SVGGraphics2D g = new SVGGraphics2D(900, 320);
     g.setDefsKeyPrefix(id + "-");
-    chart.draw(g, new Rectangle(0, 0, 900, 320));
-    return g.getSVGElement();
+    ChartRenderingInfo info = new ChartRenderingInfo(new StandardEntityCollection());
+    chart.draw(g, new Rectangle(0, 0, 900, 320), info);
+    String svg = g.getSVGElement();
+    int end = svg.lastIndexOf("</svg>");
+    return svg.substring(0, end) + links(s, rows, info) + svg.substring(end);
+  }
+
+  /**
+   * Each plotted point as a link to its cell's scenario (#cell-N, "Rerun a cell"), drawn over
+   * the point from the area JFreeChart reports for it; without stored scenarios, to nothing.
+   */
+  private static String links(SweepResults s, List<SweepResults.Row> rows,
+      ChartRenderingInfo info) {
+    if (s.scenarios().isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("<g class=\"cells\">");
+    for (Object o : info.getEntityCollection().getEntities()) {
+      if (!(o instanceof CategoryItemEntity e)) {
+        continue;
+      }
+      Object variant = e.getRowKey();
+      Object value = e.getColumnKey();
+      rows.stream().filter(r -> r.variant().equals(variant) && r.values().get(0).equals(value))
+          .findFirst().ifPresent(r -> {
+            java.awt.geom.Rectangle2D a = e.getArea().getBounds2D();
+            b.append(String.format(Locale.ROOT, "<a href=\"#cell-%d\"><rect x=\"%.1f\""
+                + " y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"transparent\">"
+                + "<title>%s at %s: cell %d</title></rect></a>", r.cell(), a.getX(), a.getY(),
+                a.getWidth(), a.getHeight(), HtmlReport.esc(r.variant()),
+                HtmlReport.esc(r.values().get(0)), r.cell()));
+          });
+    }
+    return b.append("</g>").toString();
   }
 
   /** The table of every cell, and how to run one as a scenario of its own. */
