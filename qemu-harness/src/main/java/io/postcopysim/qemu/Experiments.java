@@ -3,6 +3,7 @@ package io.postcopysim.qemu;
 import static io.postcopysim.faults.FaultKind.CONNECTION_RESET;
 import static io.postcopysim.faults.FaultKind.DEST_CRASH;
 import static io.postcopysim.faults.FaultKind.DEST_HOST_CRASH;
+import static io.postcopysim.faults.FaultKind.DEST_ACTIVATE_ERROR;
 import static io.postcopysim.faults.FaultKind.DEST_LOAD_ERROR;
 import static io.postcopysim.faults.FaultKind.PARTITION;
 import static io.postcopysim.faults.FaultKind.PARTITION_TO_DEST;
@@ -201,6 +202,18 @@ final class Experiments {
         g.withProxy().withDisk(), null, PARTITION_TO_SOURCE, PONG, nth, LOADED,
         atPong(pong, false, false, "DROP dst->src", x -> x.net.dropToSource()))
         .settle(GIVE_UP_SETTLE, -1));
+    l.add(new Experiment("activate-error", "shared disk, locking on: a third process holds"
+        + " a lock that denies writers on the image (byte 201) from just before"
+        + " migrate-start-postcopy: the destination's activation fails", POSTCOPY.withDisk(),
+        null, DEST_ACTIVATE_ERROR, PACKAGE, 1, null, lab -> {
+          lab.migrate();
+          Lab.await("source active", 10_000, () -> lab.source.migrationStatus()
+              .equals("active"));
+          Thread.sleep(300);
+          lab.fault("a third process locks out writers");
+          lab.lockOutWriters();
+          lab.startPostcopy();
+        }).settle(12_000, -1)); // the push at 8 MiB/s ends some 7 s after the switchover
     // The destination completed and runs, holding the disk; the source fails after the final
     // EOF: 10.2 restarts it only if it gets the disk back (migration_iteration_finish), 10.0
     // restarts it regardless, 7.2 leaves it stopped.

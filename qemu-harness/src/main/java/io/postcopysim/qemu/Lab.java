@@ -109,6 +109,7 @@ final class Lab implements Closeable {
   /** When the lab started (epoch ms): time zero of the facts. */
   final long startedAtMillis = System.currentTimeMillis(); // wall-clock-ok
   private volatile long observedUntilMillis = -1;
+  private java.nio.channels.FileChannel thirdHolder;
   final Setup setup;
 
   Lab(QemuVersion version, Path logDir, String runDir, String ram, Setup setup, Net net)
@@ -243,6 +244,21 @@ final class Lab implements Closeable {
     source.qmp("migrate-start-postcopy");
   }
 
+  /**
+   * A third process takes a shared lock on the shared image's byte 201: with QEMU's image
+   * locking (file-posix.c, raw_apply_lock_bytes: byte 100 + i says "uses permission i", byte
+   * 200 + i "does not share permission i"; BLK_PERM_WRITE is bit 1) that says "nobody else may
+   * write". The source took its locks before; a destination that activates the image for write
+   * then fails its lock check ("Failed to get \"write\" lock"). This JVM is the third
+   * process (FileChannel locks are fcntl record locks, which QEMU's OFD locks see); the lock
+   * lasts until the lab closes.
+   */
+  void lockOutWriters() throws IOException {
+    thirdHolder = java.nio.channels.FileChannel.open(version.onHost(DISK_INSIDE),
+        java.nio.file.StandardOpenOption.READ);
+    thirdHolder.lock(201, 1, true);
+  }
+
   /** Postcopy recovery on a new port: migrate-recover on the destination, resume on the source. */
   void recover() throws IOException, InterruptedException {
     int port = freePort();
@@ -375,6 +391,9 @@ final class Lab implements Closeable {
   @Override
   public void close() throws IOException {
     closing = true;
+    if (thirdHolder != null) {
+      thirdHolder.close();
+    }
     watcher.interrupt();
     sockets.destroy();
     if (proxy != null) {
