@@ -205,15 +205,8 @@ final class Experiments {
     l.add(new Experiment("activate-error", "shared disk, locking on: a third process holds"
         + " a lock that denies writers on the image (byte 201) from just before"
         + " migrate-start-postcopy: the destination's activation fails", POSTCOPY.withDisk(),
-        null, DEST_ACTIVATE_ERROR, PACKAGE, 1, null, lab -> {
-          lab.migrate();
-          Lab.await("source active", 10_000, () -> lab.source.migrationStatus()
-              .equals("active"));
-          Thread.sleep(300);
-          lab.fault("a third process locks out writers");
-          lab.lockOutWriters();
-          lab.startPostcopy();
-        }).settle(12_000, -1)); // the push at 8 MiB/s ends some 7 s after the switchover
+        null, DEST_ACTIVATE_ERROR, PACKAGE, 1, null, Experiments::lockedOutThenPostcopy)
+        .settle(ACTIVATE_SETTLE, -1));
     // The destination completed and runs, holding the disk; the source fails after the final
     // EOF: 10.2 restarts it only if it gets the disk back (migration_iteration_finish), 10.0
     // restarts it regardless, 7.2 leaves it stopped.
@@ -264,8 +257,7 @@ final class Experiments {
     Action action = action(k);
     if (action == null) {
       return new NotPlaced(k + " has no real counterpart in the lab (a host crash of the"
-          + " source would take the lab with it; an activation error needs a third process"
-          + " holding the image at the right moment; a middlebox that takes one message is"
+          + " source would take the lab with it; a middlebox that takes one message is"
           + " what the proxy does only at a PONG or SHUT)");
     }
     io.postcopysim.faults.FailurePoint p = golden.point(id.first().point());
@@ -295,6 +287,14 @@ final class Experiments {
               "migrate-start-postcopy (package has a device dst lacks)")).settle(6000, -1),
           "a device the destination lacks: the load fails on the package")
           : new NotPlaced("the lab makes a load error only in postcopy's package");
+    }
+    if (k == DEST_ACTIVATE_ERROR) {
+      return setup.postcopy() ? placed(new Experiment(name, "model case " + id + ": the"
+          + " destination's activation fails (a third process locks out writers)",
+          setup.withDisk(), id.variant(), k, PACKAGE, 1, null,
+          Experiments::lockedOutThenPostcopy).settle(ACTIVATE_SETTLE, -1),
+          "a third process holds a lock that denies writers on the shared image")
+          : new NotPlaced("the lab makes an activation error only in postcopy");
     }
     if (p.label().equals(SHUT)) {
       return placed(new Experiment(name, "model case " + id + ": " + what + " while the"
@@ -389,6 +389,7 @@ final class Experiments {
       case PARTITION_TO_DEST -> cut("to-dest");
       case PARTITION_TO_SOURCE -> cut("to-source");
       case DEST_LOAD_ERROR -> l -> { }; // the setup makes it: a device the destination lacks
+      case DEST_ACTIVATE_ERROR -> Lab::lockOutWriters;
       default -> null;
     };
   }
@@ -433,6 +434,18 @@ final class Experiments {
     if (!lab.setup.smallGuest()) { // the small guest switches over at once
       Thread.sleep(ScenarioFile.PRECOPY_MILLIS);
     }
+    lab.startPostcopy();
+  }
+
+  /** The push at 8 MiB/s ends some 7 s after the switchover: watch past it. */
+  private static final long ACTIVATE_SETTLE = 12_000;
+
+  private static void lockedOutThenPostcopy(Lab lab) throws Exception {
+    lab.migrate();
+    Lab.await("source active", 10_000, () -> lab.source.migrationStatus().equals("active"));
+    Thread.sleep(300);
+    lab.fault("a third process locks out writers");
+    lab.lockOutWriters();
     lab.startPostcopy();
   }
 
