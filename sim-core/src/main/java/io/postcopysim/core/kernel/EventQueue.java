@@ -68,26 +68,27 @@ public final class EventQueue {
 
   /** An exact copy: same entries, slots, generations and order (for forking a simulation). */
   public EventQueue copy() {
-    EventQueue c = new EventQueue(4);
+    return new EventQueue(this);
+  }
+
+  /** See {@link #copy()}: one pass over the buckets, copying only the ones in use. */
+  private EventQueue(EventQueue o) {
     for (int b = 0; b < BUCKETS; b++) {
-      int used = bucketSize[b];
-      if (used > 0) {
-        c.bucketTime[b] = Arrays.copyOf(bucketTime[b], used);
-        c.bucketSlot[b] = Arrays.copyOf(bucketSlot[b], used);
-      }
+      int used = o.bucketSize[b];
+      bucketTime[b] = used > 0 ? Arrays.copyOf(o.bucketTime[b], used) : NO_TIMES;
+      bucketSlot[b] = used > 0 ? Arrays.copyOf(o.bucketSlot[b], used) : NO_SLOTS;
     }
-    System.arraycopy(bucketSize, 0, c.bucketSize, 0, BUCKETS);
-    c.head0 = head0;
-    c.nonEmpty = nonEmpty;
-    c.last = last;
-    c.slotState = slotState.clone();
-    c.slotGeneration = slotGeneration.clone();
-    c.freeSlots = freeSlots.clone();
-    c.freeCount = freeCount;
-    c.slotCount = slotCount;
-    c.live = live;
-    c.lastPoppedTime = lastPoppedTime;
-    return c;
+    System.arraycopy(o.bucketSize, 0, bucketSize, 0, BUCKETS);
+    head0 = o.head0;
+    nonEmpty = o.nonEmpty;
+    last = o.last;
+    slotState = o.slotState.clone();
+    slotGeneration = o.slotGeneration.clone();
+    freeSlots = o.freeSlots.clone();
+    freeCount = o.freeCount;
+    slotCount = o.slotCount;
+    live = o.live;
+    lastPoppedTime = o.lastPoppedTime;
   }
 
   /** Number of pending (not cancelled, not popped) entries. */
