@@ -29,7 +29,7 @@ final class DestinationQemu implements SocketListener {
   private final Guest guest;
   private final Migration migration;
   private final int workingSet;
-  private final int loadedLabel = Labels.intern("dst:main:device-state-loaded");
+  private static final int LOADED_LABEL = Labels.intern("dst:main:device-state-loaded");
   private final EventHandler loaded = arg -> loaded();
   // The socket is the world's (a fork re-points it); everything else that changes is in st.
   private TcpConnection main;
@@ -182,7 +182,7 @@ final class DestinationQemu implements SocketListener {
     guest.pagesArrived(first, count);
     if (st.loadWaitsForPages && !loadPagesMissing()) {
       st.loadWaitsForPages = false; // the faulting load resumes: its end is an event of its own
-      sim.schedule(0, HostId.DESTINATION.kernelId(), loadedLabel, loaded, 0);
+      sim.schedule(0, HostId.DESTINATION.kernelId(), LOADED_LABEL, loaded, 0);
     }
     maybeComplete();
   }
@@ -216,7 +216,7 @@ final class DestinationQemu implements SocketListener {
 
   private void startLoading() {
     st.loading = true;
-    sim.schedule(params.deviceLoadNanos(), HostId.DESTINATION.kernelId(), loadedLabel, loaded, 0);
+    sim.schedule(params.deviceLoadNanos(), HostId.DESTINATION.kernelId(), LOADED_LABEL, loaded, 0);
     if (st.postcopy == PostcopyState.LISTENING) {
       requestLoadPages();
     }

@@ -26,8 +26,8 @@ final class Guest {
   private final MigrationRecord record;
   private final RngStreams.ForkableWell rng;
   private final ZipfDistribution access;
-  private final int touchLabel = Labels.intern("dst:guest:page-fault");
-  private final int drawLabel = Labels.intern("dst:guest:touch");
+  private static final int TOUCH_LABEL = Labels.intern("dst:guest:page-fault");
+  private static final int DRAW_LABEL = Labels.intern("dst:guest:touch");
   private final EventHandler touch = this::touch;
   private DestinationQemu destination;
   private boolean runningOnDestination;
@@ -96,12 +96,12 @@ final class Guest {
       t += params.touchIntervalNanos();
       int page = access.sample() - 1;
       if (!destination.hasPage(page)) {
-        pending = sim.scheduleAt(t, HostId.DESTINATION.kernelId(), touchLabel, touch, page);
+        pending = sim.scheduleAt(t, HostId.DESTINATION.kernelId(), TOUCH_LABEL, touch, page);
         return;
       }
     }
     // Bounded work per event: continue drawing from a later event.
-    pending = sim.scheduleAt(t, HostId.DESTINATION.kernelId(), drawLabel, touch, -1);
+    pending = sim.scheduleAt(t, HostId.DESTINATION.kernelId(), DRAW_LABEL, touch, -1);
   }
 
   private void touch(long page) {

@@ -36,13 +36,13 @@ final class SourceQemu implements SocketListener, WriteListener {
   private TcpConnection preempt;
   private State st = new State();
   private final int gateTimeoutLabel;
-  private final int paceLabel = Labels.intern("src:timer:rate-limit");
+  private static final int PACE_LABEL = Labels.intern("src:timer:rate-limit");
   private final EventHandler gateExpired = arg -> gateExpired();
   private final EventHandler paced = arg -> {
     st.pacing = false;
     pump();
   };
-  private final int precopyPaceLabel = Labels.intern("src:timer:max-bandwidth");
+  private static final int PRECOPY_PACE_LABEL = Labels.intern("src:timer:max-bandwidth");
   private final EventHandler precopyPaced = arg -> precopyStep();
 
 
@@ -212,7 +212,7 @@ final class SourceQemu implements SocketListener, WriteListener {
     }
     long wait = Time.transmission(chunk.pages() * (params.pageBytes() + 8), rate)
         - main.params().transmission(chunk.pages() * (params.pageBytes() + 8));
-    sim.schedule(Math.max(0, wait), HostId.SOURCE.kernelId(), precopyPaceLabel, precopyPaced,
+    sim.schedule(Math.max(0, wait), HostId.SOURCE.kernelId(), PRECOPY_PACE_LABEL, precopyPaced,
         0);
   }
 
@@ -411,7 +411,7 @@ final class SourceQemu implements SocketListener, WriteListener {
     if (rate > 0 && st.packageWritten) {
       st.pacing = true;
       sim.schedule(Time.transmission(chunk.pages() * params.pageBytes(), rate),
-          HostId.SOURCE.kernelId(), paceLabel, paced, 0);
+          HostId.SOURCE.kernelId(), PACE_LABEL, paced, 0);
     }
   }
 
