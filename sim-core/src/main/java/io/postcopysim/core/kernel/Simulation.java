@@ -71,16 +71,25 @@ public final class Simulation {
    * it fails loudly instead.
    */
   public void remapHandlers(java.util.Map<EventHandler, EventHandler> map) {
+    // Most pending events are one flow's deliveries, sharing a handler: the last mapping is
+    // kept so that runs of equal handlers skip the identity-hash lookup.
+    EventHandler from = null;
+    EventHandler to = null;
     for (int i = 0; i < handlers.length; i++) {
       EventHandler h = handlers[i];
-      if (h != null) {
+      if (h == null) {
+        continue;
+      }
+      if (h != from) {
         EventHandler n = map.get(h);
         if (n == null) {
           throw new IllegalStateException("event " + Labels.name(labels[i])
               + " has a handler the fork does not know: " + h);
         }
-        handlers[i] = n;
+        from = h;
+        to = n;
       }
+      handlers[i] = to;
     }
   }
 
