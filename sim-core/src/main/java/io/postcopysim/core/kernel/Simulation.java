@@ -19,11 +19,12 @@ public final class Simulation {
   private final RngStreams rng;
   private final Trace trace;
 
-  // Payload of each queue slot, indexed by slot.
-  private EventHandler[] handlers = new EventHandler[64];
-  private long[] args = new long[64];
-  private int[] hosts = new int[64];
-  private int[] labels = new int[64];
+  // Payload of each queue slot, indexed by slot. Set by the constructors, not initialisers: a
+  // fork clones the original's, and initialisers would allocate arrays only to drop them.
+  private EventHandler[] handlers;
+  private long[] args;
+  private int[] hosts;
+  private int[] labels;
 
   private long now;
   private long processed;
@@ -46,6 +47,10 @@ public final class Simulation {
     this.queue = new EventQueue(64);
     this.rng = new RngStreams(seed);
     this.trace = new Trace(mode);
+    this.handlers = new EventHandler[64];
+    this.args = new long[64];
+    this.hosts = new int[64];
+    this.labels = new int[64];
   }
 
   /**

@@ -675,13 +675,14 @@ final class Flow {
   /** The sending socket is gone (abort, reset, machine death): nothing more leaves it. */
   void dropSender(boolean keepSerialized) {
     long now = sim.now();
-    SegmentRing kept = new SegmentRing();
+    SegmentRing kept = null; // made only when something is kept: most drops keep nothing
     while (!segments.isEmpty()) {
       Segment s = segments.pollFirst();
       boolean serialized = s.state == Segment.State.IN_FLIGHT
           && s.arrival - params.latencyNanos() <= now;
       if (keepSerialized && serialized) {
-        if (kept.isEmpty() || kept.get(kept.size() - 1).seq + 1 == s.seq) {
+        if (kept == null || kept.get(kept.size() - 1).seq + 1 == s.seq) {
+          kept = kept == null ? new SegmentRing() : kept;
           kept.addLast(s); // still on the wire: it lands, and nobody will retransmit it
           continue;
         }
@@ -691,7 +692,7 @@ final class Flow {
         inflightBytes -= s.size;
       }
     }
-    while (!kept.isEmpty()) {
+    while (kept != null && !kept.isEmpty()) {
       segments.addLast(kept.pollFirst());
     }
     nextToSend = nextSeq; // nothing more is transmitted
