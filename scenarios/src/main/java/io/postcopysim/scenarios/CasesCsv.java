@@ -23,15 +23,25 @@ public final class CasesCsv {
   public record Row(CaseResult result, long pointTimeNanos) {}
 
   public static String row(CaseResult r, long pointTimeNanos) {
-    return caseColumns(r) + "," + millis(pointTimeNanos);
+    return appendCaseColumns(new StringBuilder(160), r).append(',')
+        .append(millis(pointTimeNanos)).toString();
   }
 
   /** The docs/DESIGN.md §4 columns of a case (checkpoints, replay). */
   public static String caseColumns(CaseResult r) {
-    return String.join(",", r.id().toString(), r.variant(), r.faultKind(),
-        Long.toString(r.point()), r.pointLabel(), r.phase().name(), r.outcome().name(),
-        millis(r.downtimeNanos()), r.detectionNanos() < 0 ? "" : millis(r.detectionNanos()),
-        Boolean.toString(r.statusMismatch()), hex(r.traceHash()));
+    return appendCaseColumns(new StringBuilder(160), r).toString();
+  }
+
+  /** Built in one buffer: every case's row is made once for the file and once for the hash. */
+  private static StringBuilder appendCaseColumns(StringBuilder b, CaseResult r) {
+    b.append(r.id()).append(',').append(r.variant()).append(',').append(r.faultKind())
+        .append(',').append(r.point()).append(',').append(r.pointLabel()).append(',')
+        .append(r.phase().name()).append(',').append(r.outcome().name()).append(',')
+        .append(millis(r.downtimeNanos())).append(',');
+    if (r.detectionNanos() >= 0) {
+      b.append(millis(r.detectionNanos()));
+    }
+    return b.append(',').append(r.statusMismatch()).append(',').append(hex(r.traceHash()));
   }
 
   /** A cases.csv row; a malformed one throws {@link MalformedRow} saying what is wrong. */
