@@ -458,10 +458,10 @@ final class DestinationQemu implements SocketListener {
    * outside (it belongs to the world, and {@code Fork} re-points it).
    */
   private static final class State {
-    PageRanges received = new PageRanges();
-    PageRanges requested = new PageRanges();
+    PageRanges received;
+    PageRanges requested;
     /** Main-stream messages that wait while the main thread loads devices (before LISTEN). */
-    final ArrayDeque<MigMessage> backlog = new ArrayDeque<>();
+    final ArrayDeque<MigMessage> backlog;
     MigrationStatus status = MigrationStatus.NONE;
     PostcopyState postcopy = PostcopyState.NONE;
     boolean returnPathOpen;
@@ -479,12 +479,20 @@ final class DestinationQemu implements SocketListener {
     boolean autostart;
     int workingSetReceived;
 
+    State() {
+      this(new PageRanges(), new PageRanges(), new ArrayDeque<>());
+    }
+
+    /** Set by the constructors, not initialisers: a fork's are copies, made once per case. */
+    private State(PageRanges received, PageRanges requested, ArrayDeque<MigMessage> backlog) {
+      this.received = received;
+      this.requested = requested;
+      this.backlog = backlog;
+    }
+
     /** A deep copy: page sets and the backlog are copied, messages are immutable and shared. */
     State copy() {
-      State c = new State();
-      c.received = received.copy();
-      c.requested = requested.copy();
-      c.backlog.addAll(backlog);
+      State c = new State(received.copy(), requested.copy(), backlog.clone());
       c.status = status;
       c.postcopy = postcopy;
       c.returnPathOpen = returnPathOpen;

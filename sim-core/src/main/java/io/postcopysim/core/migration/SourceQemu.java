@@ -751,9 +751,9 @@ final class SourceQemu implements SocketListener, WriteListener {
    * outside (they belong to the world, and {@code Fork} re-points them).
    */
   private static final class State {
-    final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
-    final ArrayDeque<Outgoing> urgent = new ArrayDeque<>();
-    final ArrayDeque<MigMessage> preemptQueue = new ArrayDeque<>();
+    final ArrayDeque<Outgoing> queue;
+    final ArrayDeque<Outgoing> urgent;
+    final ArrayDeque<MigMessage> preemptQueue;
     MigrationStatus status = MigrationStatus.NONE;
     boolean writing;
     boolean pumping;
@@ -781,12 +781,23 @@ final class SourceQemu implements SocketListener, WriteListener {
     boolean waitingForPong;
     long iterationStart;
 
-    /** A deep copy: queues and page sets are copied, messages are immutable and shared. */
+    State() {
+      this(new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>());
+    }
+
+    private State(ArrayDeque<Outgoing> queue, ArrayDeque<Outgoing> urgent,
+        ArrayDeque<MigMessage> preemptQueue) {
+      this.queue = queue;
+      this.urgent = urgent;
+      this.preemptQueue = preemptQueue;
+    }
+
+    /**
+     * A deep copy: queues and page sets are copied, messages are immutable and shared. The
+     * queues are cloned (one array copy each) rather than refilled element by element.
+     */
     State copy() {
-      State c = new State();
-      c.queue.addAll(queue);
-      c.urgent.addAll(urgent);
-      c.preemptQueue.addAll(preemptQueue);
+      State c = new State(queue.clone(), urgent.clone(), preemptQueue.clone());
       c.status = status;
       c.writing = writing;
       c.pumping = pumping;
