@@ -82,9 +82,12 @@ public final class EventQueue {
     head0 = o.head0;
     nonEmpty = o.nonEmpty;
     last = o.last;
-    slotState = o.slotState.clone();
-    slotGeneration = o.slotGeneration.clone();
-    freeSlots = o.freeSlots.clone();
+    // Slots past slotCount were never used (free, generation 0, on no free list), so a copy
+    // needs only the used ones: a fork's queue holds a few events, its original's capacity 64.
+    int capacity = Math.max(8, o.slotCount);
+    slotState = Arrays.copyOf(o.slotState, capacity);
+    slotGeneration = Arrays.copyOf(o.slotGeneration, capacity);
+    freeSlots = Arrays.copyOf(o.freeSlots, capacity);
     freeCount = o.freeCount;
     slotCount = o.slotCount;
     live = o.live;

@@ -62,10 +62,12 @@ public final class Simulation {
     this.queue = o.queue.copy();
     this.rng = o.rng;
     this.trace = o.trace.copy();
-    this.handlers = o.handlers.clone();
-    this.args = o.args.clone();
-    this.hosts = o.hosts.clone();
-    this.labels = o.labels.clone();
+    // As far as the copied queue's slots: every slot in use is below its capacity.
+    int capacity = queue.slotCapacity();
+    this.handlers = Arrays.copyOf(o.handlers, capacity);
+    this.args = Arrays.copyOf(o.args, capacity);
+    this.hosts = Arrays.copyOf(o.hosts, capacity);
+    this.labels = Arrays.copyOf(o.labels, capacity);
     this.now = o.now;
     this.processed = o.processed;
   }
