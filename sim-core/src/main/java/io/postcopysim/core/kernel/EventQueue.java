@@ -24,8 +24,6 @@ import java.util.Arrays;
  */
 public final class EventQueue {
   private static final int BUCKETS = 65;
-  private static final long[] NO_TIMES = new long[0];
-  private static final int[] NO_SLOTS = new int[0];
   private static final byte FREE = 0;
   private static final byte PENDING = 1;
   private static final byte CANCELLED = 2;
@@ -55,12 +53,8 @@ public final class EventQueue {
 
   public EventQueue(int initialCapacity) {
     int capacity = Math.max(4, initialCapacity);
-    // Buckets start empty and grow on first use: most of the 65 are never touched, and a fork
-    // copies only the ones in use.
-    for (int b = 0; b < BUCKETS; b++) {
-      bucketTime[b] = NO_TIMES;
-      bucketSlot[b] = NO_SLOTS;
-    }
+    // Buckets have no array until first used (null): most of the 65 are never touched, and a
+    // fork copies only the ones in use.
     slotState = new byte[capacity];
     slotGeneration = new int[capacity];
     freeSlots = new int[capacity];
@@ -71,12 +65,17 @@ public final class EventQueue {
     return new EventQueue(this);
   }
 
-  /** See {@link #copy()}: one pass over the buckets, copying only the ones in use. */
+  /** See {@link #copy()}. */
   private EventQueue(EventQueue o) {
-    for (int b = 0; b < BUCKETS; b++) {
+    // Only buckets marked non-empty can hold entries (a bucket's size and bit are cleared
+    // together); the rest stay null, with no reference store per bucket.
+    for (long bits = o.nonEmpty; bits != 0; bits &= bits - 1) {
+      int b = Long.numberOfTrailingZeros(bits);
       int used = o.bucketSize[b];
-      bucketTime[b] = used > 0 ? Arrays.copyOf(o.bucketTime[b], used) : NO_TIMES;
-      bucketSlot[b] = used > 0 ? Arrays.copyOf(o.bucketSlot[b], used) : NO_SLOTS;
+      if (used > 0) {
+        bucketTime[b] = Arrays.copyOf(o.bucketTime[b], used);
+        bucketSlot[b] = Arrays.copyOf(o.bucketSlot[b], used);
+      }
     }
     System.arraycopy(o.bucketSize, 0, bucketSize, 0, BUCKETS);
     head0 = o.head0;
@@ -325,7 +324,10 @@ public final class EventQueue {
 
   private void append(int b, long time, int slot) {
     int size = bucketSize[b];
-    if (size == bucketTime[b].length) {
+    if (bucketTime[b] == null) {
+      bucketTime[b] = new long[8];
+      bucketSlot[b] = new int[8];
+    } else if (size == bucketTime[b].length) {
       int grown = Math.max(8, size * 2);
       bucketTime[b] = Arrays.copyOf(bucketTime[b], grown);
       bucketSlot[b] = Arrays.copyOf(bucketSlot[b], grown);
