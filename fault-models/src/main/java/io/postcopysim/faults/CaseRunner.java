@@ -9,7 +9,6 @@ import io.postcopysim.core.migration.Migration;
 import io.postcopysim.core.migration.Variant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * Runs one case: the variant's migration with the case's faults injected through the kernel's
@@ -94,8 +93,7 @@ public final class CaseRunner {
     // faults strike in order, so the first fault's time is when the case's trouble began
     Verdict v = Oracle.judge(id.toString(), m, struck[0], study.horizonNanos(),
         settled);
-    String kinds = id.faults().stream().map(f -> f.kind().name())
-        .collect(Collectors.joining("+"));
+    String kinds = kindsOf(id);
     CaseResult r = new CaseResult(id, kinds, at.index(), at.label(), at.phase(), v.outcome(),
         v.downtimeNanos(), v.detectionNanos(), v.statusMismatch(), sim.trace().hash());
     List<Long> times = new ArrayList<>();
@@ -103,6 +101,19 @@ public final class CaseRunner {
       times.add(t);
     }
     return new Run(r, m, sim.trace(), times);
+  }
+
+  /** "PARTITION", or "PARTITION+DEST_CRASH" for a pair: the fault_kind column. */
+  private static String kindsOf(CaseId id) {
+    List<Fault> faults = id.faults();
+    if (faults.size() == 1) {
+      return faults.get(0).kind().name(); // the common case, without a joiner
+    }
+    StringBuilder b = new StringBuilder(faults.get(0).kind().name());
+    for (int i = 1; i < faults.size(); i++) {
+      b.append('+').append(faults.get(i).kind().name());
+    }
+    return b.toString();
   }
 
   /**

@@ -58,11 +58,21 @@ public record Facts(
   }
 
   public boolean everRan(HostId host) {
-    return runs.stream().anyMatch(x -> x.host() == host);
+    for (Run x : runs) { // loops, not streams: asked of every case
+      if (x.host() == host) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public boolean running(HostId host) {
-    return runs.stream().anyMatch(x -> x.host() == host && x.end() == Time.NEVER);
+    for (Run x : runs) {
+      if (x.host() == host && x.end() == Time.NEVER) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether some run of the source and some run of the destination overlap in time. */

@@ -104,8 +104,10 @@ public final class Oracle {
 
   /** Time in [first stop, horizon] covered by no run. */
   static long downtime(List<Run> runs, long horizon) {
-    long firstStop = runs.stream().filter(x -> x.end() != Time.NEVER).mapToLong(Run::end).min()
-        .orElse(Time.NEVER);
+    long firstStop = Time.NEVER;
+    for (Run x : runs) { // a loop, not a stream: every case is judged
+      firstStop = Math.min(firstStop, x.end());
+    }
     if (firstStop == Time.NEVER || firstStop >= horizon) {
       return 0;
     }

@@ -5,8 +5,6 @@ import io.postcopysim.faults.CaseId;
 import io.postcopysim.faults.CaseResult;
 import io.postcopysim.faults.Outcome;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.util.Locale;
 
 /**
  * cases.csv rows (docs/DESIGN.md §4, then {@code point_time_ms}: the virtual time of the event the
@@ -25,15 +23,25 @@ public final class CasesCsv {
   public record Row(CaseResult result, long pointTimeNanos) {}
 
   public static String row(CaseResult r, long pointTimeNanos) {
-    return caseColumns(r) + "," + millis(pointTimeNanos);
+    return appendCaseColumns(new StringBuilder(160), r).append(',')
+        .append(millis(pointTimeNanos)).toString();
   }
 
   /** The docs/DESIGN.md §4 columns of a case (checkpoints, replay). */
   public static String caseColumns(CaseResult r) {
-    return String.join(",", r.id().toString(), r.variant(), r.faultKind(),
-        Long.toString(r.point()), r.pointLabel(), r.phase().name(), r.outcome().name(),
-        millis(r.downtimeNanos()), r.detectionNanos() < 0 ? "" : millis(r.detectionNanos()),
-        Boolean.toString(r.statusMismatch()), hex(r.traceHash()));
+    return appendCaseColumns(new StringBuilder(160), r).toString();
+  }
+
+  /** Built in one buffer: every case's row is made once for the file and once for the hash. */
+  private static StringBuilder appendCaseColumns(StringBuilder b, CaseResult r) {
+    b.append(r.id()).append(',').append(r.variant()).append(',').append(r.faultKind())
+        .append(',').append(r.point()).append(',').append(r.pointLabel()).append(',')
+        .append(r.phase().name()).append(',').append(r.outcome().name()).append(',')
+        .append(millis(r.downtimeNanos())).append(',');
+    if (r.detectionNanos() >= 0) {
+      b.append(millis(r.detectionNanos()));
+    }
+    return b.append(',').append(r.statusMismatch()).append(',').append(hex(r.traceHash()));
   }
 
   /** A cases.csv row; a malformed one throws {@link MalformedRow} saying what is wrong. */
@@ -91,16 +99,38 @@ public final class CasesCsv {
     }
   }
 
+  /**
+   * Nanoseconds as milliseconds with three decimals, rounded half to even: what
+   * {@code new BigDecimal(nanos).movePointLeft(6).setScale(3, HALF_EVEN).toPlainString()}
+   * gives (a zero has no sign), in integers, since every row of cases.csv and of the results
+   * hash formats two or three of them.
+   */
   public static String millis(long nanos) {
-    return new BigDecimal(nanos).movePointLeft(6).setScale(3, RoundingMode.HALF_EVEN)
-        .toPlainString();
+    long micros = nanos / 1000;
+    long rest = Math.abs(nanos % 1000);
+    if (rest > 500 || rest == 500 && (micros & 1) != 0) {
+      micros += nanos < 0 ? -1 : 1;
+    }
+    long magnitude = Math.abs(micros); // |nanos / 1000| + 1 at most: never Long.MIN_VALUE
+    long fraction = magnitude % 1000;
+    StringBuilder b = new StringBuilder(24);
+    if (micros < 0) {
+      b.append('-');
+    }
+    b.append(magnitude / 1000).append('.');
+    if (fraction < 100) {
+      b.append(fraction < 10 ? "00" : "0");
+    }
+    return b.append(fraction).toString();
   }
 
   static long nanos(String millis) {
     return new BigDecimal(millis).movePointRight(6).longValueExact();
   }
 
+  /** {@code %016x}: 16 lower-case hex digits, without going through a Formatter. */
   public static String hex(long hash) {
-    return String.format(Locale.ROOT, "%016x", hash);
+    String digits = Long.toHexString(hash);
+    return digits.length() == 16 ? digits : "0".repeat(16 - digits.length()) + digits;
   }
 }

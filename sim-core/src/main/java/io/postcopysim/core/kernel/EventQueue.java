@@ -24,8 +24,6 @@ import java.util.Arrays;
  */
 public final class EventQueue {
   private static final int BUCKETS = 65;
-  private static final long[] NO_TIMES = new long[0];
-  private static final int[] NO_SLOTS = new int[0];
   private static final byte FREE = 0;
   private static final byte PENDING = 1;
   private static final byte CANCELLED = 2;
@@ -55,12 +53,8 @@ public final class EventQueue {
 
   public EventQueue(int initialCapacity) {
     int capacity = Math.max(4, initialCapacity);
-    // Buckets start empty and grow on first use: most of the 65 are never touched, and a fork
-    // copies only the ones in use.
-    for (int b = 0; b < BUCKETS; b++) {
-      bucketTime[b] = NO_TIMES;
-      bucketSlot[b] = NO_SLOTS;
-    }
+    // Buckets have no array until first used (null): most of the 65 are never touched, and a
+    // fork copies only the ones in use.
     slotState = new byte[capacity];
     slotGeneration = new int[capacity];
     freeSlots = new int[capacity];
@@ -68,26 +62,35 @@ public final class EventQueue {
 
   /** An exact copy: same entries, slots, generations and order (for forking a simulation). */
   public EventQueue copy() {
-    EventQueue c = new EventQueue(4);
-    for (int b = 0; b < BUCKETS; b++) {
-      int used = bucketSize[b];
+    return new EventQueue(this);
+  }
+
+  /** See {@link #copy()}. */
+  private EventQueue(EventQueue o) {
+    // Only buckets marked non-empty can hold entries (a bucket's size and bit are cleared
+    // together); the rest stay null, with no reference store per bucket.
+    for (long bits = o.nonEmpty; bits != 0; bits &= bits - 1) {
+      int b = Long.numberOfTrailingZeros(bits);
+      int used = o.bucketSize[b];
       if (used > 0) {
-        c.bucketTime[b] = Arrays.copyOf(bucketTime[b], used);
-        c.bucketSlot[b] = Arrays.copyOf(bucketSlot[b], used);
+        bucketTime[b] = Arrays.copyOf(o.bucketTime[b], used);
+        bucketSlot[b] = Arrays.copyOf(o.bucketSlot[b], used);
       }
     }
-    System.arraycopy(bucketSize, 0, c.bucketSize, 0, BUCKETS);
-    c.head0 = head0;
-    c.nonEmpty = nonEmpty;
-    c.last = last;
-    c.slotState = slotState.clone();
-    c.slotGeneration = slotGeneration.clone();
-    c.freeSlots = freeSlots.clone();
-    c.freeCount = freeCount;
-    c.slotCount = slotCount;
-    c.live = live;
-    c.lastPoppedTime = lastPoppedTime;
-    return c;
+    System.arraycopy(o.bucketSize, 0, bucketSize, 0, BUCKETS);
+    head0 = o.head0;
+    nonEmpty = o.nonEmpty;
+    last = o.last;
+    // Slots past slotCount were never used (free, generation 0, on no free list), so a copy
+    // needs only the used ones: a fork's queue holds a few events, its original's capacity 64.
+    int capacity = Math.max(8, o.slotCount);
+    slotState = Arrays.copyOf(o.slotState, capacity);
+    slotGeneration = Arrays.copyOf(o.slotGeneration, capacity);
+    freeSlots = Arrays.copyOf(o.freeSlots, capacity);
+    freeCount = o.freeCount;
+    slotCount = o.slotCount;
+    live = o.live;
+    lastPoppedTime = o.lastPoppedTime;
   }
 
   /** Number of pending (not cancelled, not popped) entries. */
@@ -321,7 +324,10 @@ public final class EventQueue {
 
   private void append(int b, long time, int slot) {
     int size = bucketSize[b];
-    if (size == bucketTime[b].length) {
+    if (bucketTime[b] == null) {
+      bucketTime[b] = new long[8];
+      bucketSlot[b] = new int[8];
+    } else if (size == bucketTime[b].length) {
       int grown = Math.max(8, size * 2);
       bucketTime[b] = Arrays.copyOf(bucketTime[b], grown);
       bucketSlot[b] = Arrays.copyOf(bucketSlot[b], grown);

@@ -1,6 +1,6 @@
 package io.postcopysim.core.kernel;
 
-import org.apache.commons.math3.random.Well512a;
+import org.apache.commons.math3.random.BitsStreamGenerator;
 
 /**
  * Named random streams derived from (scenario seed, stream name). Each component draws from its
@@ -25,28 +25,84 @@ public final class RngStreams {
   }
 
   /**
-   * WELL512a (commons-math3) whose state can be copied, so a forked world draws the same
-   * numbers. WELL512a rather than WELL19937c: every case builds its generators, and
-   * AbstractWell's constructor precomputes index tables of the state's size (624 words for
-   * 19937c, 16 here), which made it the largest single cost of a case; 2^512 - 1 is ample
-   * for page-access draws.
+   * WELL512a whose state can be copied, so a forked world draws the same numbers: the
+   * generator of commons-math3's {@code Well512a}, word for word (RngStreamsTest compares the
+   * two), on top of the same {@link BitsStreamGenerator}, so every derived draw (nextDouble,
+   * nextInt(n), what Zipf sampling asks) is the same too. Written out rather than subclassed
+   * because {@code AbstractWell}'s constructor allocates and fills five index tables and seeds
+   * the state, and every forked case copied a generator through it. WELL512a rather than
+   * WELL19937c: 2^512 - 1 is ample for page-access draws, and the state is 16 words.
    */
-  public static final class ForkableWell extends Well512a {
-    private static final long serialVersionUID = 1L;
+  public static final class ForkableWell extends BitsStreamGenerator {
+    private static final long serialVersionUID = 2L;
+    /** State words (512 bits of 32); indices below wrap with a mask. */
+    private static final int R = 16;
+    private static final int M1 = 13;
+    private static final int M2 = 9;
+
+    private final int[] v = new int[R];
+    private int index;
 
     ForkableWell(int[] seed) {
-      super(seed);
+      setSeed(seed);
     }
 
     private ForkableWell(ForkableWell o) {
-      super(new int[] {0});
-      System.arraycopy(o.v, 0, v, 0, v.length);
+      System.arraycopy(o.v, 0, v, 0, R);
       index = o.index;
     }
 
     /** An independent generator in the same state (the Gaussian cache is not used here). */
     public ForkableWell copy() {
       return new ForkableWell(this);
+    }
+
+    @Override
+    public void setSeed(int seed) {
+      setSeed(new int[] {seed});
+    }
+
+    @Override
+    public void setSeed(long seed) {
+      setSeed(new int[] {(int) (seed >>> 32), (int) (seed & 0xffffffffL)});
+    }
+
+    /**
+     * As AbstractWell seeds: the words given, the rest expanded from them. A null seed (which
+     * AbstractWell takes from the clock) is refused: runs are deterministic.
+     */
+    @Override
+    public void setSeed(int[] seed) {
+      if (seed == null) {
+        throw new IllegalArgumentException("a deterministic run needs a seed");
+      }
+      System.arraycopy(seed, 0, v, 0, Math.min(seed.length, R));
+      for (int i = seed.length; i < R; ++i) {
+        long l = v[i - seed.length];
+        v[i] = (int) ((1812433253L * (l ^ (l >> 30)) + i) & 0xffffffffL);
+      }
+      index = 0;
+      clear();
+    }
+
+    /** Well512a.next, with the index tables (j + m) % r as masks. */
+    @Override
+    protected int next(int bits) {
+      int indexRm1 = (index + R - 1) & (R - 1);
+      int vi = v[index];
+      int vi1 = v[(index + M1) & (R - 1)];
+      int vi2 = v[(index + M2) & (R - 1)];
+      int z0 = v[indexRm1];
+      // the values below include the errata of the original article (as commons-math3 has them)
+      int z1 = (vi ^ (vi << 16)) ^ (vi1 ^ (vi1 << 15));
+      int z2 = vi2 ^ (vi2 >>> 11);
+      int z3 = z1 ^ z2;
+      int z4 = (z0 ^ (z0 << 2)) ^ (z1 ^ (z1 << 18)) ^ (z2 << 28)
+          ^ (z3 ^ ((z3 << 5) & 0xda442d24));
+      v[index] = z3;
+      v[indexRm1] = z4;
+      index = indexRm1;
+      return z4 >>> (32 - bits);
     }
   }
 

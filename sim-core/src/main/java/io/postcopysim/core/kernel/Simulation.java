@@ -19,11 +19,12 @@ public final class Simulation {
   private final RngStreams rng;
   private final Trace trace;
 
-  // Payload of each queue slot, indexed by slot.
-  private EventHandler[] handlers = new EventHandler[64];
-  private long[] args = new long[64];
-  private int[] hosts = new int[64];
-  private int[] labels = new int[64];
+  // Payload of each queue slot, indexed by slot. Set by the constructors, not initialisers: a
+  // fork clones the original's, and initialisers would allocate arrays only to drop them.
+  private EventHandler[] handlers;
+  private long[] args;
+  private int[] hosts;
+  private int[] labels;
 
   private long now;
   private long processed;
@@ -46,6 +47,10 @@ public final class Simulation {
     this.queue = new EventQueue(64);
     this.rng = new RngStreams(seed);
     this.trace = new Trace(mode);
+    this.handlers = new EventHandler[64];
+    this.args = new long[64];
+    this.hosts = new int[64];
+    this.labels = new int[64];
   }
 
   /**
@@ -57,10 +62,12 @@ public final class Simulation {
     this.queue = o.queue.copy();
     this.rng = o.rng;
     this.trace = o.trace.copy();
-    this.handlers = o.handlers.clone();
-    this.args = o.args.clone();
-    this.hosts = o.hosts.clone();
-    this.labels = o.labels.clone();
+    // As far as the copied queue's slots: every slot in use is below its capacity.
+    int capacity = queue.slotCapacity();
+    this.handlers = Arrays.copyOf(o.handlers, capacity);
+    this.args = Arrays.copyOf(o.args, capacity);
+    this.hosts = Arrays.copyOf(o.hosts, capacity);
+    this.labels = Arrays.copyOf(o.labels, capacity);
     this.now = o.now;
     this.processed = o.processed;
   }
@@ -71,16 +78,25 @@ public final class Simulation {
    * it fails loudly instead.
    */
   public void remapHandlers(java.util.Map<EventHandler, EventHandler> map) {
+    // Most pending events are one flow's deliveries, sharing a handler: the last mapping is
+    // kept so that runs of equal handlers skip the identity-hash lookup.
+    EventHandler from = null;
+    EventHandler to = null;
     for (int i = 0; i < handlers.length; i++) {
       EventHandler h = handlers[i];
-      if (h != null) {
+      if (h == null) {
+        continue;
+      }
+      if (h != from) {
         EventHandler n = map.get(h);
         if (n == null) {
           throw new IllegalStateException("event " + Labels.name(labels[i])
               + " has a handler the fork does not know: " + h);
         }
-        handlers[i] = n;
+        from = h;
+        to = n;
       }
+      handlers[i] = to;
     }
   }
 

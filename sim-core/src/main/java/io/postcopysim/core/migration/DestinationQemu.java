@@ -29,9 +29,9 @@ final class DestinationQemu implements SocketListener {
   private final Guest guest;
   private final Migration migration;
   private final int workingSet;
-  private final int loadedLabel = Labels.intern("dst:main:device-state-loaded");
+  private static final int LOADED_LABEL = Labels.intern("dst:main:device-state-loaded");
   private final EventHandler loaded = arg -> loaded();
-  private final int listeningLabel = Labels.intern("dst:main:postcopy-listening");
+  private static final int LISTENING_LABEL = Labels.intern("dst:main:postcopy-listening");
   private final EventHandler listening = arg -> listening();
   // The socket is the world's (a fork re-points it); everything else that changes is in st.
   private TcpConnection main;
@@ -185,7 +185,7 @@ final class DestinationQemu implements SocketListener {
     guest.pagesArrived(first, count);
     if (st.loadWaitsForPages && !loadPagesMissing()) {
       st.loadWaitsForPages = false; // the faulting load resumes: its end is an event of its own
-      sim.schedule(0, HostId.DESTINATION.kernelId(), loadedLabel, loaded, 0);
+      sim.schedule(0, HostId.DESTINATION.kernelId(), LOADED_LABEL, loaded, 0);
     }
     maybeComplete();
   }
@@ -205,7 +205,7 @@ final class DestinationQemu implements SocketListener {
           // loadvm_postcopy_handle_listen: the main thread registers guest RAM with
           // userfaultfd and waits for the listen thread to start; nothing reads on meanwhile
           st.loading = true;
-          sim.schedule(params.listenSetupNanos(), HostId.DESTINATION.kernelId(), listeningLabel,
+          sim.schedule(params.listenSetupNanos(), HostId.DESTINATION.kernelId(), LISTENING_LABEL,
               listening, 0);
           return;
         }
@@ -248,7 +248,7 @@ final class DestinationQemu implements SocketListener {
 
   private void startLoading() {
     st.loading = true;
-    sim.schedule(params.deviceLoadNanos(), HostId.DESTINATION.kernelId(), loadedLabel, loaded, 0);
+    sim.schedule(params.deviceLoadNanos(), HostId.DESTINATION.kernelId(), LOADED_LABEL, loaded, 0);
     if (st.postcopy == PostcopyState.LISTENING) {
       requestLoadPages();
     }
@@ -490,10 +490,10 @@ final class DestinationQemu implements SocketListener {
    * outside (it belongs to the world, and {@code Fork} re-points it).
    */
   private static final class State {
-    PageRanges received = new PageRanges();
-    PageRanges requested = new PageRanges();
+    PageRanges received;
+    PageRanges requested;
     /** Main-stream messages that wait while the main thread loads devices (before LISTEN). */
-    final ArrayDeque<MigMessage> backlog = new ArrayDeque<>();
+    final ArrayDeque<MigMessage> backlog;
     MigrationStatus status = MigrationStatus.NONE;
     PostcopyState postcopy = PostcopyState.NONE;
     boolean returnPathOpen;
@@ -511,12 +511,20 @@ final class DestinationQemu implements SocketListener {
     boolean autostart;
     int workingSetReceived;
 
+    State() {
+      this(new PageRanges(), new PageRanges(), new ArrayDeque<>());
+    }
+
+    /** Set by the constructors, not initialisers: a fork's are copies, made once per case. */
+    private State(PageRanges received, PageRanges requested, ArrayDeque<MigMessage> backlog) {
+      this.received = received;
+      this.requested = requested;
+      this.backlog = backlog;
+    }
+
     /** A deep copy: page sets and the backlog are copied, messages are immutable and shared. */
     State copy() {
-      State c = new State();
-      c.received = received.copy();
-      c.requested = requested.copy();
-      c.backlog.addAll(backlog);
+      State c = new State(received.copy(), requested.copy(), backlog.clone());
       c.status = status;
       c.postcopy = postcopy;
       c.returnPathOpen = returnPathOpen;

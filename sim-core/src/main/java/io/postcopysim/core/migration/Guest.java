@@ -2,12 +2,10 @@ package io.postcopysim.core.migration;
 
 import io.postcopysim.core.kernel.EventHandler;
 import io.postcopysim.core.kernel.Fork;
-import io.postcopysim.core.kernel.RngStreams;
 import io.postcopysim.core.kernel.Labels;
 import io.postcopysim.core.kernel.Simulation;
 import io.postcopysim.core.kernel.Time;
 import io.postcopysim.core.net.HostId;
-import org.apache.commons.math3.distribution.ZipfDistribution;
 
 /**
  * The guest. On the source it dirties the hottest pages of its working set at the dirty rate
@@ -20,14 +18,16 @@ import org.apache.commons.math3.distribution.ZipfDistribution;
  */
 final class Guest {
   private static final int MAX_DRAWS_PER_STEP = 4096;
+  private static final int TOUCH_LABEL = Labels.intern("dst:guest:page-fault");
+  private static final int DRAW_LABEL = Labels.intern("dst:guest:touch");
 
   private final Simulation sim;
   private final MigrationParams params;
   private final MigrationRecord record;
-  private final RngStreams.ForkableWell rng;
-  private final ZipfDistribution access;
-  private final int touchLabel = Labels.intern("dst:guest:page-fault");
-  private final int drawLabel = Labels.intern("dst:guest:touch");
+  /** Zipf(working set, skew) draws, shared with the worlds forked from this one. */
+  private final PageDraws access;
+  /** This world's position in {@link #access}: the index of its next draw. */
+  private long nextDraw;
   private final EventHandler touch = this::touch;
   private DestinationQemu destination;
   private boolean runningOnDestination;
@@ -39,19 +39,17 @@ final class Guest {
     this.sim = sim;
     this.params = params;
     this.record = record;
-    this.rng = sim.rng().stream("guest.access");
-    this.access = new ZipfDistribution(rng, params.workingSetPages(),
+    this.access = new PageDraws(sim.rng().stream("guest.access"), params.workingSetPages(),
         Math.max(params.accessSkew(), 1e-9));
   }
 
-  /** A copy for a forked world: the same random state, so it draws the same pages. */
+  /** A copy for a forked world: the same position in the same draws, so the same pages. */
   Guest(Guest o, Fork fork, MigrationRecord record) {
     this.sim = fork.simulation();
     this.params = o.params;
     this.record = record;
-    this.rng = o.rng.copy();
-    this.access = new ZipfDistribution(rng, params.workingSetPages(),
-        Math.max(params.accessSkew(), 1e-9));
+    this.access = o.access; // the same draws from the same position: the same pages
+    this.nextDraw = o.nextDraw;
     this.runningOnDestination = o.runningOnDestination;
     this.blockedPage = o.blockedPage;
     this.blockedSince = o.blockedSince;
@@ -94,14 +92,14 @@ final class Guest {
     long t = from;
     for (int i = 0; i < MAX_DRAWS_PER_STEP; i++) {
       t += params.touchIntervalNanos();
-      int page = access.sample() - 1;
+      int page = access.get(nextDraw++) - 1;
       if (!destination.hasPage(page)) {
-        pending = sim.scheduleAt(t, HostId.DESTINATION.kernelId(), touchLabel, touch, page);
+        pending = sim.scheduleAt(t, HostId.DESTINATION.kernelId(), TOUCH_LABEL, touch, page);
         return;
       }
     }
     // Bounded work per event: continue drawing from a later event.
-    pending = sim.scheduleAt(t, HostId.DESTINATION.kernelId(), drawLabel, touch, -1);
+    pending = sim.scheduleAt(t, HostId.DESTINATION.kernelId(), DRAW_LABEL, touch, -1);
   }
 
   private void touch(long page) {

@@ -30,9 +30,9 @@ final class Libvirt {
 
   private final Simulation sim;
   private final Migration migration;
-  private final int finishLabel = Labels.intern("mgmt:finish");
-  private final int abortLabel = Labels.intern("mgmt:finish-failed");
-  private final int lostLabel = Labels.intern("mgmt:keepalive-lost");
+  private static final int FINISH_LABEL = Labels.intern("mgmt:finish");
+  private static final int ABORT_LABEL = Labels.intern("mgmt:finish-failed");
+  private static final int LOST_LABEL = Labels.intern("mgmt:keepalive-lost");
   private final EventHandler finish = arg -> finish();
   private final EventHandler abort = arg -> abortDestination();
   private final EventHandler lost = arg -> peerLost();
@@ -69,10 +69,10 @@ final class Libvirt {
     }
     if (s == MigrationStatus.POSTCOPY_ACTIVE || s == MigrationStatus.COMPLETED) {
       finishing = true;
-      sim.schedule(roundTrip(), 0, finishLabel, finish, 0);
+      sim.schedule(roundTrip(), 0, FINISH_LABEL, finish, 0);
     } else if (s == MigrationStatus.FAILED || s == MigrationStatus.CANCELLED) {
       finishing = true;
-      sim.schedule(roundTrip(), 0, abortLabel, abort, 0);
+      sim.schedule(roundTrip(), 0, ABORT_LABEL, abort, 0);
     }
   }
 
@@ -116,7 +116,7 @@ final class Libvirt {
       // waits on TCP); the source's state says which Finish it is
       sourceStatusChanged(migration.status(HostId.SOURCE));
     } else if (lostTimer < 0 || !sim.isPending(lostTimer)) {
-      lostTimer = sim.schedule(KEEPALIVE_DEAD, 0, lostLabel, lost, 0);
+      lostTimer = sim.schedule(KEEPALIVE_DEAD, 0, LOST_LABEL, lost, 0);
     }
   }
 

@@ -29,7 +29,7 @@ public final class Migration {
   private final DestinationQemu destination;
   private final Recovery recovery;
   private final Libvirt libvirt;
-  private final int contLabel = Labels.intern("mgmt:cont");
+  private static final int CONT_LABEL = Labels.intern("mgmt:cont");
   private final EventHandler cont = arg -> destination().cont();
   private boolean contSent;
 
@@ -212,7 +212,7 @@ public final class Migration {
     if (params.destAutostart() == DestAutostart.AFTER_DEVICE && !contSent
         && (s == MigrationStatus.POSTCOPY_ACTIVE || s == MigrationStatus.COMPLETED)) {
       contSent = true;
-      sim.schedule(2 * tcp.latencyNanos(), 0, contLabel, cont, 0);
+      sim.schedule(2 * tcp.latencyNanos(), 0, CONT_LABEL, cont, 0);
     }
   }
 

@@ -30,7 +30,7 @@ public final class MigrationRecord {
   private final List<LockEvent> lockEvents = new ArrayList<>();
   private final long[] detected = {Time.NEVER, Time.NEVER};
   private final MigrationStatus[] status = {MigrationStatus.NONE, MigrationStatus.NONE};
-  private long[] faultLatencies = new long[64];
+  private long[] faultLatencies;
   private int faults;
   private long pagesPushed;
   private long pagesRequested;
@@ -45,15 +45,25 @@ public final class MigrationRecord {
   private long finalEofSentAt = Time.NEVER;
   private long pageReadWithoutData = -1;
 
+  public MigrationRecord() {
+    this.faultLatencies = new long[64];
+  }
+
+  /** For {@link #copy()}: its arrays come from the original, not from initialisers. */
+  private MigrationRecord(long[] faultLatencies) {
+    this.faultLatencies = faultLatencies;
+  }
+
   MigrationRecord copy() {
-    MigrationRecord c = new MigrationRecord();
+    // Only the recorded latencies are copied: a fork is copied once per case, and most cases
+    // record few faults of their own (the array grows by doubling when they do).
+    MigrationRecord c = new MigrationRecord(Arrays.copyOf(faultLatencies, Math.max(8, faults)));
     c.statuses.addAll(statuses);
     c.runs.addAll(runs);
     System.arraycopy(runningSince, 0, c.runningSince, 0, runningSince.length);
     c.lockEvents.addAll(lockEvents);
     System.arraycopy(detected, 0, c.detected, 0, detected.length);
     System.arraycopy(status, 0, c.status, 0, status.length);
-    c.faultLatencies = faultLatencies.clone();
     c.faults = faults;
     c.pagesPushed = pagesPushed;
     c.pagesRequested = pagesRequested;
@@ -207,7 +217,15 @@ public final class MigrationRecord {
   }
 
   public boolean everRan(HostId host) {
-    return running(host) || runs.stream().anyMatch(r -> r.host() == host);
+    if (running(host)) {
+      return true;
+    }
+    for (Run r : runs) { // a loop, not a stream: the oracle asks this of every case
+      if (r.host() == host) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -230,8 +248,14 @@ public final class MigrationRecord {
 
   /** First start of the destination's guest, or NEVER. */
   public long destinationStartedAt() {
-    return runs().stream().filter(r -> r.host() == HostId.DESTINATION).mapToLong(Run::start)
-        .min().orElse(Time.NEVER);
+    // Over the ended runs and the one still running, without building runs()'s list.
+    long first = runningSince[HostId.DESTINATION.ordinal()];
+    for (Run r : runs) {
+      if (r.host() == HostId.DESTINATION) {
+        first = Math.min(first, r.start());
+      }
+    }
+    return first;
   }
 
   public boolean destinationWrotePages() {

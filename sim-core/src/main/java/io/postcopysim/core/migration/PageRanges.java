@@ -10,15 +10,24 @@ import java.util.Arrays;
  * against {@link java.util.BitSet}.
  */
 final class PageRanges {
-  private int[] starts = new int[8];
-  private int[] ends = new int[8];
+  private int[] starts;
+  private int[] ends;
   private int runs;
   private long size;
 
+  PageRanges() {
+    this(new int[8], new int[8]);
+  }
+
+  /** For {@link #copy()}: the copy's arrays, without initialisers allocating others first. */
+  private PageRanges(int[] starts, int[] ends) {
+    this.starts = starts;
+    this.ends = ends;
+  }
+
   PageRanges copy() {
-    PageRanges c = new PageRanges();
-    c.starts = Arrays.copyOf(starts, Math.max(8, runs));
-    c.ends = Arrays.copyOf(ends, Math.max(8, runs));
+    PageRanges c = new PageRanges(Arrays.copyOf(starts, Math.max(8, runs)),
+        Arrays.copyOf(ends, Math.max(8, runs)));
     c.runs = runs;
     c.size = size;
     return c;

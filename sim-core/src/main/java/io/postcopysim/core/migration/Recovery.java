@@ -19,7 +19,7 @@ final class Recovery {
   private final Simulation sim;
   private final MigrationParams params;
   private final Migration migration;
-  private final int attemptLabel = Labels.intern("mgmt:migrate-recover");
+  private static final int ATTEMPT_LABEL = Labels.intern("mgmt:migrate-recover");
   private final EventHandler attempt = arg -> attempt();
   private long pendingAttempt = -1;
   private int attempts;
@@ -59,7 +59,7 @@ final class Recovery {
         || attempts >= 3 || !pathOpen() || !bothPaused()) {
       return;
     }
-    pendingAttempt = sim.schedule(params.recoveryAfterHealNanos(), 0, attemptLabel, attempt, 0);
+    pendingAttempt = sim.schedule(params.recoveryAfterHealNanos(), 0, ATTEMPT_LABEL, attempt, 0);
   }
 
   private boolean bothPaused() {

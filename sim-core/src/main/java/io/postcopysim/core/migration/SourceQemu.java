@@ -38,14 +38,14 @@ final class SourceQemu implements SocketListener, WriteListener {
   /** Whether any rate limit applies: only then are the window's bytes counted. */
   private final boolean rateLimited;
   private final int gateTimeoutLabel;
-  private final int paceLabel = Labels.intern("src:timer:rate-limit");
+  private static final int PACE_LABEL = Labels.intern("src:timer:rate-limit");
   private final EventHandler gateExpired = arg -> gateExpired();
   private final EventHandler paced = arg -> {
     st.pacing = false;
     newWindow(); // migration_update_counters
     pump();
   };
-  private final int precopyPaceLabel = Labels.intern("src:timer:max-bandwidth");
+  private static final int PRECOPY_PACE_LABEL = Labels.intern("src:timer:max-bandwidth");
   private final EventHandler precopyPaced = arg -> {
     newWindow();
     precopyStep();
@@ -228,7 +228,7 @@ final class SourceQemu implements SocketListener, WriteListener {
       precopyStep();
       return;
     }
-    sim.schedule(wait, HostId.SOURCE.kernelId(), precopyPaceLabel, precopyPaced, 0);
+    sim.schedule(wait, HostId.SOURCE.kernelId(), PRECOPY_PACE_LABEL, precopyPaced, 0);
   }
 
   /** Pages dirtied since their last pass, among those already sent. */
@@ -458,7 +458,7 @@ final class SourceQemu implements SocketListener, WriteListener {
     long wait = rate > 0 && st.packageWritten ? rateLimitWait(rate) : 0;
     if (wait > 0) {
       st.pacing = true;
-      sim.schedule(wait, HostId.SOURCE.kernelId(), paceLabel, paced, 0);
+      sim.schedule(wait, HostId.SOURCE.kernelId(), PACE_LABEL, paced, 0);
     }
   }
 
@@ -800,9 +800,9 @@ final class SourceQemu implements SocketListener, WriteListener {
    * outside (they belong to the world, and {@code Fork} re-points them).
    */
   private static final class State {
-    final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
-    final ArrayDeque<Outgoing> urgent = new ArrayDeque<>();
-    final ArrayDeque<MigMessage> preemptQueue = new ArrayDeque<>();
+    final ArrayDeque<Outgoing> queue;
+    final ArrayDeque<Outgoing> urgent;
+    final ArrayDeque<MigMessage> preemptQueue;
     MigrationStatus status = MigrationStatus.NONE;
     boolean writing;
     boolean pumping;
@@ -831,12 +831,23 @@ final class SourceQemu implements SocketListener, WriteListener {
     long iterationStart;
     RateLimit rate = RateLimit.START;
 
-    /** A deep copy: queues and page sets are copied, messages are immutable and shared. */
+    State() {
+      this(new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>());
+    }
+
+    private State(ArrayDeque<Outgoing> queue, ArrayDeque<Outgoing> urgent,
+        ArrayDeque<MigMessage> preemptQueue) {
+      this.queue = queue;
+      this.urgent = urgent;
+      this.preemptQueue = preemptQueue;
+    }
+
+    /**
+     * A deep copy: queues and page sets are copied, messages are immutable and shared. The
+     * queues are cloned (one array copy each) rather than refilled element by element.
+     */
     State copy() {
-      State c = new State();
-      c.queue.addAll(queue);
-      c.urgent.addAll(urgent);
-      c.preemptQueue.addAll(preemptQueue);
+      State c = new State(queue.clone(), urgent.clone(), preemptQueue.clone());
       c.status = status;
       c.writing = writing;
       c.pumping = pumping;

@@ -32,7 +32,7 @@ public final class Endpoint {
   private SocketListener listener = SocketListener.IGNORE;
   private SocketState state = SocketState.OPEN;
   private boolean reading = true;
-  private final ArrayDeque<Message> unread = new ArrayDeque<>();
+  private final ArrayDeque<Message> unread;
   private long unreadBytes;
   private boolean finPending;
   private boolean errorDelivered;
@@ -50,6 +50,7 @@ public final class Endpoint {
     this.network = network;
     this.host = host;
     this.params = params;
+    this.unread = new ArrayDeque<>();
     String who = host.id().shortName();
     this.finLabel = Labels.intern(who + ":recv:FIN");
     this.resetLabel = Labels.intern(who + ":recv:RST");
@@ -68,7 +69,7 @@ public final class Endpoint {
     this.keepaliveLabel = o.keepaliveLabel;
     this.state = o.state;
     this.reading = o.reading;
-    this.unread.addAll(o.unread);
+    this.unread = o.unread.clone(); // an array copy; addAll went element by element
     this.unreadBytes = o.unreadBytes;
     this.finPending = o.finPending;
     this.errorDelivered = o.errorDelivered;

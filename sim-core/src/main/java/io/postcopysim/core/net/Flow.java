@@ -74,6 +74,15 @@ final class Flow {
   private long nagleAt = Time.NEVER;
   /** The highest sequence number that has arrived (acks never cover more). */
   private long lastArrivedSeq = -1;
+  // Caches of pure functions of the parameters, not state: a fork starts without them.
+  /** The RTO schedule of the oldest unacknowledged byte, walked as far as asked. */
+  private RtoBackoff backoff;
+  /** The give-up instant for data first sent at {@link #giveUpFor}. */
+  private long giveUpFor = Long.MIN_VALUE;
+  private long giveUpDeadline;
+  /** The last size {@link #wireTime} was asked for, and its answer. */
+  private long wireTimeBytes = -1;
+  private long wireTimeNanos;
 
   private record PendingWrite(long ackedOffsetNeeded, WriteListener listener, Object token) {}
 
@@ -276,6 +285,18 @@ final class Flow {
     }
   }
 
+  /**
+   * Serialization time of a segment of {@code bytes}. Nearly every segment is a page of one
+   * size, and the exact rate division costs four long divisions, so the last answer is kept.
+   */
+  private long wireTime(long bytes) {
+    if (bytes != wireTimeBytes) {
+      wireTimeBytes = bytes;
+      wireTimeNanos = params.transmission(bytes);
+    }
+    return wireTimeNanos;
+  }
+
   /** When the ack of a segment still in flight would come, if nothing changes. */
   private long ackTimeAfterDelivery(Segment x) {
     return x.arrival + params.latencyNanos() + (small(x) ? params.delayedAckNanos() : 0);
@@ -286,7 +307,7 @@ final class Flow {
     if (s.firstTx < 0) {
       s.firstTx = start;
     }
-    long end = start + params.transmission(s.size);
+    long end = start + wireTime(s.size);
     wireFree = end;
     s.arrival = end + params.latencyNanos();
     s.state = Segment.State.IN_FLIGHT;
@@ -479,7 +500,7 @@ final class Flow {
     }
     Segment head = segments.first();
     long first = head.firstTx >= 0 ? head.firstTx : sim.now();
-    long at = params.nextRetransmission(first, sim.now() + 1);
+    long at = nextRetransmission(first, sim.now() + 1);
     retransmitHandle =
         sim.scheduleAt(at, sender.host().id().kernelId(), retransmitLabel, retransmit, 0);
   }
@@ -497,7 +518,7 @@ final class Flow {
         if (s.state == Segment.State.ARRIVED && s.ackAt == Time.NEVER) {
           // A duplicate: the receiver drops it and acknowledges.
           s.txStart = t;
-          t += params.transmission(s.size);
+          t += wireTime(s.size);
           s.ackAt = reverseOpen() && receiver.acceptsData()
               ? t + 2 * params.latencyNanos() : Time.NEVER;
           if (!receiver.acceptsData()) {
@@ -534,11 +555,7 @@ final class Flow {
       giveUpHandle = -1;
       return;
     }
-    long deadline = params.userTimeoutNanos() > 0
-        ? Time.plus(head.firstTx, params.userTimeoutNanos())
-        : params.nextRetransmission(head.firstTx,
-            Time.plus(head.firstTx, params.retransmitGiveUpNanos()));
-    deadline = Math.max(deadline, sim.now());
+    long deadline = Math.max(giveUpDeadline(head.firstTx), sim.now());
     if (giveUpHandle >= 0 && sim.isPending(giveUpHandle) && giveUpAt == deadline) {
       return; // already armed for the same oldest byte
     }
@@ -546,6 +563,29 @@ final class Flow {
     giveUpAt = deadline;
     giveUpHandle = deadline == Time.NEVER ? -1 // a give-up beyond 292 years never comes
         : sim.scheduleAt(deadline, sender.host().id().kernelId(), giveUpLabel, giveUp, 0);
+  }
+
+  /** {@link TcpParams#nextRetransmission}, resuming the walk of the last call when it can. */
+  private long nextRetransmission(long first, long at) {
+    if (backoff == null || !backoff.answers(first, at)) {
+      backoff = new RtoBackoff(params, first);
+    }
+    return backoff.atOrAfter(at);
+  }
+
+  /**
+   * When data first sent at {@code firstTx} is given up on, if never acknowledged. Asked after
+   * every delivery and expiry while the path is cut, for the same oldest byte: kept.
+   */
+  private long giveUpDeadline(long firstTx) {
+    if (firstTx != giveUpFor) {
+      giveUpFor = firstTx;
+      giveUpDeadline = params.userTimeoutNanos() > 0
+          ? Time.plus(firstTx, params.userTimeoutNanos())
+          : params.nextRetransmission(firstTx,
+              Time.plus(firstTx, params.retransmitGiveUpNanos()));
+    }
+    return giveUpDeadline;
   }
 
   private void giveUp() {
@@ -635,13 +675,14 @@ final class Flow {
   /** The sending socket is gone (abort, reset, machine death): nothing more leaves it. */
   void dropSender(boolean keepSerialized) {
     long now = sim.now();
-    SegmentRing kept = new SegmentRing();
+    SegmentRing kept = null; // made only when something is kept: most drops keep nothing
     while (!segments.isEmpty()) {
       Segment s = segments.pollFirst();
       boolean serialized = s.state == Segment.State.IN_FLIGHT
           && s.arrival - params.latencyNanos() <= now;
       if (keepSerialized && serialized) {
-        if (kept.isEmpty() || kept.get(kept.size() - 1).seq + 1 == s.seq) {
+        if (kept == null || kept.get(kept.size() - 1).seq + 1 == s.seq) {
+          kept = kept == null ? new SegmentRing() : kept;
           kept.addLast(s); // still on the wire: it lands, and nobody will retransmit it
           continue;
         }
@@ -651,7 +692,7 @@ final class Flow {
         inflightBytes -= s.size;
       }
     }
-    while (!kept.isEmpty()) {
+    while (kept != null && !kept.isEmpty()) {
       segments.addLast(kept.pollFirst());
     }
     nextToSend = nextSeq; // nothing more is transmitted

@@ -18,7 +18,7 @@ public final class Network {
   private final Host[] hosts = new Host[2];
   private final List<TcpConnection> connections = new ArrayList<>();
   private final boolean[] blockedFrom = new boolean[2];
-  private final int healLabel = Labels.intern("net:partition-heals");
+  private static final int HEAL_LABEL = Labels.intern("net:partition-heals");
   private final EventHandler heals = arg -> heal();
   private long healHandle = -1;
   private boolean refreshing;
@@ -92,7 +92,7 @@ public final class Network {
       healHandle = -1;
     }
     if (healAfter != Time.NEVER) {
-      healHandle = sim.schedule(healAfter, HostId.NETWORK, healLabel, heals, 0);
+      healHandle = sim.schedule(healAfter, HostId.NETWORK, HEAL_LABEL, heals, 0);
     }
     refresh();
     pathChanged();

@@ -131,22 +131,7 @@ public record TcpParams(
    * one before ({@link #timerFires}).
    */
   public long nextRetransmission(long first, long at) {
-    long interval = initialRto();
-    long t = timerFires(first, Time.plus(first, interval));
-    // The doubling phase takes at most 64 steps; then expiries come every TCP_RTO_MAX, which
-    // is arithmetic, not a walk over every expiry of a give-up of years (past a thousand
-    // wheel-rounded steps, 33 hours, the rounding is left out).
-    int steps = 0;
-    while (t < at && (interval < rtoMaxNanos || timerHz > 0 && steps < 1000)) {
-      interval = Math.min(Time.plus(interval, interval), rtoMaxNanos);
-      t = timerFires(t, Time.plus(t, interval));
-      steps++;
-    }
-    if (t < at) {
-      long n = (at - t + rtoMaxNanos - 1) / rtoMaxNanos;
-      t = n > (Time.NEVER - t) / rtoMaxNanos ? Time.NEVER : t + n * rtoMaxNanos;
-    }
-    return t;
+    return new RtoBackoff(this, first).atOrAfter(at);
   }
 
   /**

@@ -54,6 +54,25 @@ class RetransmissionScheduleProperties {
     assertThat(p.nextRetransmission(first, at)).isEqualTo(t);
   }
 
+  /**
+   * A flow keeps one walk of the schedule and asks it for later and later instants (each RTO
+   * expiry asks for the next): every answer must be what a walk from scratch gives.
+   */
+  @Property(tries = 200)
+  void aResumedWalkAnswersAsAFreshOne(@ForAll @LongRange(min = 0, max = 10_000) long firstMs,
+      @ForAll @LongRange(min = 1, max = 400_000) long stepMs,
+      @ForAll @IntRange(min = 0, max = 1000) int hz) {
+    TcpParams p = TcpParams.defaults().withTimerHz(hz < 100 ? 0 : hz);
+    long first = Time.millis(firstMs);
+    RtoBackoff walk = new RtoBackoff(p, first);
+    for (long at = first; at < first + Time.seconds(4000); at += Time.millis(stepMs)) {
+      assertThat(walk.answers(first, at)).isTrue();
+      long expiry = walk.atOrAfter(at);
+      assertThat(expiry).isEqualTo(p.nextRetransmission(first, at));
+      at = Math.max(at, expiry); // as a flow does: the next question is just past this expiry
+    }
+  }
+
   @Test
   void aGiveUpOfCenturiesSaturatesInsteadOfOverflowing() {
     TcpParams p = TcpParams.defaults().withRetransmitGiveUp(Long.MAX_VALUE / 2);
