@@ -6,10 +6,13 @@ import io.postcopysim.scenarios.Shard;
 import io.postcopysim.scenarios.Sweep;
 import io.postcopysim.scenarios.SweepResults;
 import io.postcopysim.scenarios.SweepRunner;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,6 +44,10 @@ final class SweepCommand implements Callable<Integer> {
       + " starting at the I-th; merge the shards' folders with pcsim merge.")
   String shard;
 
+  @Option(names = "--figures", paramLabel = "DIR", description = "Also write each chart of"
+      + " sweep.html as a standalone SVG file in DIR: NAME-OUTCOME.svg.")
+  String figures;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter o = spec.commandLine().getOut();
@@ -64,6 +71,9 @@ final class SweepCommand implements Callable<Integer> {
             err.flush();
           });
       r.write(outDir, SweepReport.render(r));
+      if (figures != null) {
+        writeFigures(flags.outDir("--figures", figures), s.name(), r);
+      }
       Files.deleteIfExists(outDir.resolve(CHECKPOINT));
       o.printf(Locale.ROOT, "sweep %s: %d of %d cells%s, %d rows -> %s%n", Terminal.safe(s.name()),
           r.rows().stream().map(SweepResults.Row::cell).distinct().count(), r.cellCount(),
@@ -72,5 +82,17 @@ final class SweepCommand implements Callable<Integer> {
     }
     o.flush();
     return Pcsim.EXIT_OK;
+  }
+
+  /** Each figure written whole (a temporary file, then a move), never half a file. */
+  private static void writeFigures(Path dir, String name, SweepResults r) throws IOException {
+    Files.createDirectories(dir);
+    for (Map.Entry<String, String> f : SweepReport.figures(r).entrySet()) {
+      Path target = dir.resolve(name + "-" + f.getKey());
+      Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
+      Files.writeString(tmp, f.getValue());
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+    }
   }
 }

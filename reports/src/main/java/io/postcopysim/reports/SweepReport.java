@@ -73,6 +73,43 @@ public final class SweepReport {
     return b.append("</body></html>\n").toString();
   }
 
+  /**
+   * Each chart of {@code sweep.html} as a standalone SVG file, for a README or a paper:
+   * {@code OUTCOME.svg}, or {@code OUTCOME-VALUE_VALUE.svg} per value of the other keys. Each
+   * carries its figures in a {@code <desc>} (one line per design), so a test can tell a stale
+   * figure from a fresh one without comparing how fonts were laid out.
+   */
+  public static Map<String, String> figures(SweepResults s) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<List<String>, List<SweepResults.Row>> g : groups(s).entrySet()) {
+      for (Outcome o : CHARTED) {
+        if (g.getValue().stream().allMatch(r -> r.exposureMs().get(o) == 0)) {
+          continue;
+        }
+        String name = o.name() + (g.getKey().isEmpty() ? ""
+            : "-" + String.join("_", g.getKey()).replaceAll("[^A-Za-z0-9._]", ""));
+        String svg = draw(s, g.getValue(), o, name).getSVGDocument();
+        int body = svg.indexOf('>', svg.indexOf("<svg")) + 1;
+        out.put(name + ".svg", svg.substring(0, body) + "<desc>" + HtmlReport.esc(
+            data(g.getValue(), o)) + "</desc>" + svg.substring(body));
+      }
+    }
+    return out;
+  }
+
+  /** What a chart shows, as text: per design, each x value's exposure in ms. */
+  static String data(List<SweepResults.Row> rows, Outcome o) {
+    Map<String, List<String>> byVariant = new LinkedHashMap<>();
+    for (SweepResults.Row r : rows) {
+      byVariant.computeIfAbsent(r.variant(), k -> new ArrayList<>())
+          .add(r.values().get(0) + "=" + fmt(r.exposureMs().get(o)));
+    }
+    StringBuilder b = new StringBuilder(o.name()).append(" exposure (ms)\n");
+    byVariant.forEach((v, xs) -> b.append(v).append(": ").append(String.join(", ", xs))
+        .append('\n'));
+    return b.toString();
+  }
+
   /** Rows by the values of every varied key but the first, in cell order. */
   private static Map<List<String>, List<SweepResults.Row>> groups(SweepResults s) {
     Map<List<String>, List<SweepResults.Row>> groups = new LinkedHashMap<>();
@@ -93,6 +130,19 @@ public final class SweepReport {
 
   private static String chart(SweepResults s, List<SweepResults.Row> rows, Outcome o,
       String id) {
+    ChartRenderingInfo info = new ChartRenderingInfo(new StandardEntityCollection());
+    String svg = draw(s, rows, o, id, info).getSVGElement();
+    int end = svg.lastIndexOf("</svg>");
+    return svg.substring(0, end) + links(s, rows, info) + svg.substring(end);
+  }
+
+  private static SVGGraphics2D draw(SweepResults s, List<SweepResults.Row> rows, Outcome o,
+      String id) {
+    return draw(s, rows, o, id, null);
+  }
+
+  private static SVGGraphics2D draw(SweepResults s, List<SweepResults.Row> rows, Outcome o,
+      String id, ChartRenderingInfo info) {
     DefaultCategoryDataset data = new DefaultCategoryDataset();
     for (SweepResults.Row r : rows) {
       data.addValue(r.exposureMs().get(o), r.variant(), r.values().get(0));
@@ -121,11 +171,8 @@ public final class SweepReport {
     chart.setBackgroundPaint(Color.WHITE);
     SVGGraphics2D g = new SVGGraphics2D(900, 320);
     g.setDefsKeyPrefix(id + "-");
-    ChartRenderingInfo info = new ChartRenderingInfo(new StandardEntityCollection());
     chart.draw(g, new Rectangle(0, 0, 900, 320), info);
-    String svg = g.getSVGElement();
-    int end = svg.lastIndexOf("</svg>");
-    return svg.substring(0, end) + links(s, rows, info) + svg.substring(end);
+    return g;
   }
 
   /**
