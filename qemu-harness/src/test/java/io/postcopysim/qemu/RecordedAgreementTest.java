@@ -14,14 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Today's model against real QEMU, without QEMU: the observations two full live runs recorded
+ * Today's model against real QEMU, without QEMU: the observations three full live runs recorded
  * on real 7.2.22, 10.0.13 and 11.1.3 (src/test/resources/ground-truth/RUN: each experiment's
  * QMP event timeline, final states and detection, and each version's measured device state;
- * run a from session 4, run b from 2026-11-28 on this model) are judged again by
+ * run a from session 4, runs b and c from 2026-11-28 on this model) are judged again by
  * {@link GroundTruth#rejudge}, which writes each experiment's scenario anew and runs the
  * model's case. Every row must agree or be a known disagreement with QEMU's reason, and every
  * known entry must still explain a row of some run, so a model change that breaks agreement, or
- * fixes a known row, fails here in every build. Two runs, because real QEMU races: the same
+ * fixes a known row, fails here in every build. Several runs, because real QEMU races: the same
  * experiment fell both ways (ACK_RACE, SHUT_RACE). Re-record with
  * {@code ./pcsim ground-truth --qemu all --out DIR} and copy DIR's observations in.
  */
@@ -35,7 +35,7 @@ class RecordedAgreementTest {
   private record Run(String name, int rows, int on111, int agreeAtLeast, int knownAtMost) {}
 
   private static final List<Run> RUNS = List.of(new Run("2026-11-28-a", 103, 23, 101, 2),
-      new Run("2026-11-28-b", 106, 24, 100, 6));
+      new Run("2026-11-28-b", 106, 24, 100, 6), new Run("2026-11-28-c", 106, 24, 100, 6));
 
   @Test
   void everyRecordedExperimentAgreesOrIsAKnownDisagreement(@TempDir Path tmp)
