@@ -366,7 +366,8 @@ public final class GroundTruth {
     if (why.isEmpty()) {
       return row;
     }
-    return Known.explain(v, e, row, why).map(ds -> row.known(
+    return Known.explain(v, e, row, why,
+        obs.path("proxy").asBoolean(e.setup().proxy())).map(ds -> row.known(
         String.join(",", ds.stream().map(Known.Difference::name).toList()))).orElse(row);
   }
 
@@ -444,9 +445,9 @@ public final class GroundTruth {
     long point = atPhase(golden, point(golden, e), qemuPhase);
     if (e.step().equals(Experiments.RUNNING) && destinationRanFor >= 0
         && golden.destinationStartedAt() != Time.NEVER) {
-      // The lab strikes a poll or two after the destination's RESUME: the model strikes as
-      // long after its destination starts the guest (inside the quiet gap, with gap points),
-      // whether the PONGs the destination sent just before are acknowledged yet or not.
+      // The lab strikes a poll or two after the destination's RESUME (a packet drop waits
+      // Experiments.ACKS_SETTLED_MILLIS more): the model strikes as long after its destination
+      // starts the guest (inside the quiet gap, with gap points).
       Fault at = pointAt(golden, e.kind(), golden.destinationStartedAt() + destinationRanFor);
       if (atPhase(golden, at.point(), qemuPhase) == at.point()) {
         return model(e, study, golden, CaseId.single(variant.name(), e.kind(), at.point(),

@@ -56,6 +56,37 @@ final class Net {
     dropToSource();
   }
 
+  /**
+   * Arms a source-to-destination cut that the kernel itself strikes as the first
+   * destination-to-source packet carrying {@code message} arrives (iptables {@code string} match
+   * records it in the {@code xt_recent} list {@value #RECENT}, whose check then drops every
+   * later source-to-destination packet). No proxy is in the path, so the destination's TCP
+   * peer is the source's kernel, as in the model: the ack of that very message is the first
+   * packet lost (a proxy would have acknowledged it on arrival, before any strike).
+   */
+  void cutToDestinationAfter(byte[] message) throws IOException, InterruptedException {
+    StringBuilder hex = new StringBuilder("|");
+    for (byte b : message) {
+      hex.append(String.format("%02x", b & 0xff));
+    }
+    hex.append('|');
+    for (int p : ports) {
+      String port = Integer.toString(p);
+      iptables("-A", "INPUT", "-p", "tcp", "--sport", port, "-m", "string", "--algo", "bm",
+          "--hex-string", hex.toString(), "-m", "recent", "--name", RECENT, "--set");
+      iptables("-I", "INPUT", "-p", "tcp", "--dport", port, "-m", "recent", "--name", RECENT,
+          "--rcheck", "-j", "DROP");
+    }
+  }
+
+  /** Whether the kernel struck the cut {@link #cutToDestinationAfter} armed. */
+  boolean armedCutStruck() throws IOException {
+    Path list = Path.of("/proc/net/xt_recent", RECENT);
+    return Files.exists(list) && !Files.readString(list).isBlank();
+  }
+
+  static final String RECENT = "pcsim";
+
   /** Removes every rule: the partition heals (TCP retransmits what was held). */
   void heal() throws IOException, InterruptedException {
     iptables("-F", "INPUT");
