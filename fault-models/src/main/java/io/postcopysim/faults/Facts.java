@@ -22,6 +22,8 @@ import java.util.List;
  * @param settled no pending timer can change a status any more (a run cut by the horizon is not)
  * @param sourceWedged the source's migration thread waits for good (nothing can pause, recover
  *     or cancel it), whatever status it reports
+ * @param destinationListening the destination listens but never got RUN: it reports
+ *     postcopy-active, yet an error or a pause fails it
  */
 public record Facts(
     List<Run> runs,
@@ -33,7 +35,8 @@ public record Facts(
     boolean destinationLoaded,
     boolean destinationHasAllPages,
     boolean settled,
-    boolean sourceWedged) {
+    boolean sourceWedged,
+    boolean destinationListening) {
 
   public Facts {
     runs = List.copyOf(runs);
@@ -46,7 +49,7 @@ public record Facts(
         m.alive(HostId.SOURCE), m.alive(HostId.DESTINATION),
         m.status(HostId.SOURCE), m.status(HostId.DESTINATION),
         r.destinationLoadedAt() != Time.NEVER, m.destinationHasAllPages(), settled,
-        m.sourceWedged());
+        m.sourceWedged(), m.destinationListening());
   }
 
   public boolean alive(HostId host) {

@@ -78,8 +78,10 @@ public final class Oracle {
    * {@code postcopy-device}: the source waits there for a PONG and refuses pause and cancel.
    */
   private static boolean recoverable(Facts f) {
-    // A wedged source (7.2 past the final EOF) reports postcopy-active but nothing moves it.
+    // A wedged source (7.2 past the final EOF) reports postcopy-active but nothing moves it;
+    // nor a destination that listens without RUN (postcopy-active from its listen thread on).
     return f.alive(HostId.SOURCE) && f.alive(HostId.DESTINATION) && !f.sourceWedged()
+        && !f.destinationListening()
         && recoveryState(f.status(HostId.SOURCE)) && recoveryState(f.status(HostId.DESTINATION));
   }
 

@@ -124,7 +124,7 @@ class CorrectnessClassesTest {
     List<Run> zero = List.of(new Run(HostId.SOURCE, 0, 0),
         new Run(HostId.DESTINATION, s, Time.NEVER));
     assertThat(Oracle.classify(new Facts(zero, false, true, true, MigrationStatus.COMPLETED,
-        MigrationStatus.COMPLETED, true, true, true, false))).isEqualTo(Outcome.MIGRATED);
+        MigrationStatus.COMPLETED, true, true, true, false, false))).isEqualTo(Outcome.MIGRATED);
   }
 
   /**
@@ -158,7 +158,7 @@ class CorrectnessClassesTest {
 
   private static Facts facts(List<Run> runs, boolean restarted) {
     return new Facts(runs, restarted, true, true, MigrationStatus.FAILED,
-        MigrationStatus.FAILED, true, true, true, false);
+        MigrationStatus.FAILED, true, true, true, false, false);
   }
 
   /** Class 8: a precopy that never converges is refused in one line, in bounded time. */

@@ -54,6 +54,29 @@ class OracleTest {
    * completion instead (and restarts, point 1).
    */
   @Test
+  void aDestinationThatListensWithoutRunIsNotRecoverableThoughItReportsPostcopyActive() {
+    // POSTCOPY_SETUP sends RUN only after the destination's ack: a partition that takes RUN
+    // leaves the destination listening, the source postcopy-active. The destination's listen
+    // thread reported postcopy-active, yet a migrate-pause there fails it
+    // (qemu_loadvm_state_main pauses only in RUNNING): nothing recovers the two.
+    Study s = Explored.study(io.postcopysim.core.migration.MigrationParams.defaults());
+    GoldenRun g = GoldenRun.of(s, s.variant("POSTCOPY_SETUP"));
+    long run = g.points().stream()
+        .filter(p -> p.label().equals("dst:recv:MIG_CMD_POSTCOPY_RUN")).findFirst()
+        .orElseThrow().index();
+    CaseRunner.Run lost = new CaseRunner(s).run(CaseId.single("POSTCOPY_SETUP",
+        FaultKind.PARTITION, run), g, io.postcopysim.core.kernel.TraceMode.HASH_ONLY);
+    var m = lost.migration();
+    assertThat(m.destinationListening()).isTrue();
+    assertThat(m.status(HostId.DESTINATION))
+        .isEqualTo(io.postcopysim.core.migration.MigrationStatus.POSTCOPY_ACTIVE);
+    assertThat(m.status(HostId.SOURCE)).isIn(
+        io.postcopysim.core.migration.MigrationStatus.POSTCOPY_ACTIVE,
+        io.postcopysim.core.migration.MigrationStatus.POSTCOPY_PAUSED);
+    assertThat(lost.result().outcome()).isEqualTo(Outcome.STUCK_PAUSED);
+  }
+
+  @Test
   void aSourceWedgedPastTheFinalEofIsNeverRecoverable() {
     for (io.postcopysim.core.migration.QemuVersion v : List.of(
         io.postcopysim.core.migration.QemuVersion.V7_2,

@@ -42,6 +42,16 @@ final class Experiments {
    */
   static final String RUNNING = "dst:running";
   private static final String PONG = "src:recv:MIG_RP_MSG_PONG";
+  /**
+   * migrate-start-postcopy: in the model, the last point before the source leaves precopy
+   * (GroundTruth.point), not an event label.
+   */
+  static final String SWITCHOVER = "src:qmp:migrate-start-postcopy";
+  /**
+   * The source has switched (reports postcopy-active, 11.1 postcopy-device): in the model, as
+   * long after its source switched as the lab's strike came after QEMU's status.
+   */
+  static final String SWITCHED = "src:status:postcopy";
   private static final String LOADED = "dst:main:device-state-loaded";
   private static final String SHUT = "src:recv:MIG_RP_MSG_SHUT";
   /** Settle time where TCP must give up (tcp_retries2=5: 12.6 s on loopback). */
@@ -220,6 +230,20 @@ final class Experiments {
         + " while the proxy holds SHUT (the destination completed and runs)",
         POSTCOPY.withProxy().withDisk(), null, CONNECTION_RESET, SHUT, 1, null,
         atShut(false, true, "ss -K", x -> x.net.reset())).settle(6000, -1));
+    // Point 11: no cap, so the source's socket buffer is full and the destination's receive
+    // window holds the stream; a cut of the way back freezes the window the source knows.
+    l.add(new Experiment("full-buffer-rp-cut-at-switchover", "no max-bandwidth (socket"
+        + " buffers full): destination-to-source dropped just before migrate-start-postcopy,"
+        + " issued " + ScenarioFile.UNLIMITED_PRECOPY_MILLIS + " ms after migrate,"
+        + " tcp_retries2=5", g.withoutRateLimit(), null, PARTITION_TO_SOURCE, SWITCHOVER, 1,
+        null, Experiments::cutThenPostcopy).settle(GIVE_UP_SETTLE, -1));
+    l.add(new Experiment("full-buffer-rp-cut-after-switch", "no max-bandwidth (socket"
+        + " buffers full), migrate-start-postcopy " + ScenarioFile.UNLIMITED_PRECOPY_MILLIS
+        + " ms after migrate: destination-to-source dropped once the source reports "
+        + (v.pingPackagedLoaded() ? "postcopy-device" : "postcopy-active") + " (its package"
+        + " in the send buffer), tcp_retries2=5", g.withoutRateLimit(), null,
+        PARTITION_TO_SOURCE, SWITCHED, 1, null, Experiments::postcopyThenCut)
+        .settle(GIVE_UP_SETTLE, -1));
     l.add(new Experiment("partition-heal-recover", "DROP both in postcopy-active until the"
         + " source pauses (tcp_retries2=5), heal, migrate-recover + migrate resume=true", g,
         null, PARTITION, RUNNING, 1, LOADED, Experiments::healAndRecover).settle(3000, 16_000));
@@ -461,6 +485,25 @@ final class Experiments {
     lab.fault("a third process locks out writers");
     lab.lockOutWriters();
     lab.startPostcopy();
+  }
+
+  private static void cutThenPostcopy(Lab lab) throws Exception {
+    long at = System.currentTimeMillis() + ScenarioFile.UNLIMITED_PRECOPY_MILLIS; // wall-clock-ok
+    lab.migrate();
+    Lab.await("source active", 10_000, () -> lab.source.migrationStatus().equals("active"));
+    Thread.sleep(Math.max(0, at - System.currentTimeMillis())); // wall-clock-ok
+    strike(lab, "DROP dst->src", l -> l.net.dropToSource());
+    lab.startPostcopy();
+  }
+
+  private static void postcopyThenCut(Lab lab) throws Exception {
+    long at = System.currentTimeMillis() + ScenarioFile.UNLIMITED_PRECOPY_MILLIS; // wall-clock-ok
+    lab.migrate();
+    Lab.await("source active", 10_000, () -> lab.source.migrationStatus().equals("active"));
+    Thread.sleep(Math.max(0, at - System.currentTimeMillis())); // wall-clock-ok
+    lab.startPostcopy();
+    Lab.await("source switched", 10_000, () -> lab.source.migrationStatus().startsWith("postcopy"));
+    strike(lab, "DROP dst->src", l -> l.net.dropToSource());
   }
 
   private static void migrateThenPostcopy(Lab lab, String what) throws Exception {

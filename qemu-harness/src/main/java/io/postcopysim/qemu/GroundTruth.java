@@ -131,7 +131,7 @@ public final class GroundTruth {
               .asText("?"));
           obs = runIsolated(v, e, dir, ramInside);
         }
-        Row row = compare(e, v, obs, model(e, scenario, sourceStatusAtFault(obs), destinationRanFor(obs)));
+        Row row = compare(e, v, obs, model(e, scenario, sourceStatusAtFault(obs), markerBeforeFault(e, obs)));
         rows.add(row);
         log.printf("qemu %-18s model %-18s %s%s%n", row.qemu(), row.model(),
             row.agree().name().toLowerCase(Locale.ROOT) + (row.mismatch().isEmpty() ? ""
@@ -206,7 +206,7 @@ public final class GroundTruth {
     log.flush();
     JsonNode obs = runIsolated(v, e, dir, ramInside, id.toString(),
         scenario.toAbsolutePath().toString());
-    Row row = compare(e, v, obs, model(e, labScenario, sourceStatusAtFault(obs), destinationRanFor(obs)));
+    Row row = compare(e, v, obs, model(e, labScenario, sourceStatusAtFault(obs), markerBeforeFault(e, obs)));
     writeCsv(out.resolve("agreement.csv"), List.of(row));
     Files.writeString(out.resolve("agreement.md"), markdown(List.of(row)));
     Variant variant = study.variants().stream().filter(x -> x.name().equals(id.variant()))
@@ -238,7 +238,7 @@ public final class GroundTruth {
         Path scenario = dir.resolve("scenario.yaml");
         Files.writeString(scenario, ScenarioFile.text(e, v, device));
         JsonNode o = JSON.readTree(obs.toFile());
-        Row row = compare(e, v, o, model(e, scenario, sourceStatusAtFault(o), destinationRanFor(o)));
+        Row row = compare(e, v, o, model(e, scenario, sourceStatusAtFault(o), markerBeforeFault(e, o)));
         rows.add(row);
         log.printf("%-5s %-36s qemu %-18s model %-18s %s%n", v.version(), e.name(), row.qemu(),
             row.model(), row.agree().name().toLowerCase(Locale.ROOT)
@@ -394,6 +394,26 @@ public final class GroundTruth {
   }
 
   /**
+   * How long before the real fault the experiment's marker happened, for a step timed after
+   * one ({@link Experiments#RUNNING}: the destination's RESUME; {@link Experiments#SWITCHED}:
+   * the source's first postcopy status), or -1.
+   */
+  static long markerBeforeFault(Experiment e, JsonNode obs) {
+    if (e.step().equals(Experiments.SWITCHED)) {
+      for (JsonNode ev : obs.path("events")) {
+        double at = ev.path("rel_ms").asDouble();
+        String st = ev.path("data").path("status").asText();
+        if (at <= 0 && "src".equals(ev.path("side").asText())
+            && (st.equals("postcopy-active") || st.equals("postcopy-device"))) {
+          return Math.round(-at * Time.MILLISECOND);
+        }
+      }
+      return -1;
+    }
+    return destinationRanFor(obs);
+  }
+
+  /**
    * How long the destination's guest had run when the real fault struck (from its RESUME
    * event), or -1 if it had not or the observation does not say.
    */
@@ -442,6 +462,14 @@ public final class GroundTruth {
     Study study = ScenarioLoader.load(scenario).study();
     Variant variant = study.variants().get(0);
     GoldenRun golden = GoldenRun.of(study, variant);
+    if (e.step().equals(Experiments.SWITCHED) && destinationRanFor >= 0) {
+      // As long after the model's source switched as the real cut came after QEMU's source
+      // reported it (the package is then somewhere in a full send buffer on both sides).
+      long switched = golden.point(point(golden, e)).time();
+      Fault at = pointAt(golden, e.kind(), switched + destinationRanFor);
+      return model(e, study, golden, CaseId.single(variant.name(), e.kind(), at.point(),
+          at.gap()));
+    }
     long point = atPhase(golden, point(golden, e), qemuPhase);
     if (e.step().equals(Experiments.RUNNING) && destinationRanFor >= 0
         && golden.destinationStartedAt() != Time.NEVER) {
@@ -532,6 +560,21 @@ public final class GroundTruth {
   }
 
   static long point(GoldenRun golden, Experiment e) {
+    if (e.step().equals(Experiments.SWITCHOVER) || e.step().equals(Experiments.SWITCHED)) {
+      // Before the point at which the source is in postcopy: the one whose event switched.
+      FailurePoint last = null;
+      for (FailurePoint x : golden.points()) {
+        if (x.phase() != MigrationStatus.ACTIVE) {
+          if (last == null) {
+            break;
+          }
+          return last.index();
+        }
+        last = x;
+      }
+      throw new IllegalStateException(e.name() + ": the failure-free " + golden + " run never"
+          + " leaves precopy");
+    }
     if (e.step().equals(Experiments.RUNNING)) {
       long pong = Experiments.packagePong(golden);
       if (pong < 0 || pong + 1 >= golden.points().size()) {

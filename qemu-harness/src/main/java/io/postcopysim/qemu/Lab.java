@@ -51,31 +51,34 @@ final class Lab implements Closeable {
    * @param loadError the source has a device the destination lacks (virtio-rng-pci): a real
    *     device-state load error on the destination
    * @param tcpRetries2 net.ipv4.tcp_retries2 in the namespace (15 is Linux's default)
+   * @param unlimited no max-bandwidth: precopy runs as fast as the QEMUs go, with the
+   *     socket buffers full (see {@link #withoutRateLimit()})
    */
   record Setup(boolean postcopy, boolean returnPath, boolean destinationAutostart,
-      boolean proxy, boolean loadError, int tcpRetries2, boolean smallGuest, boolean disk) {
+      boolean proxy, boolean loadError, int tcpRetries2, boolean smallGuest, boolean disk,
+      boolean unlimited) {
     Setup(boolean postcopy, boolean returnPath, boolean destinationAutostart) {
-      this(postcopy, returnPath, destinationAutostart, false, false, 15, false, false);
+      this(postcopy, returnPath, destinationAutostart, false, false, 15, false, false, false);
     }
 
     Setup withProxy() {
       return new Setup(postcopy, returnPath, destinationAutostart, true, loadError, tcpRetries2,
-          smallGuest, disk);
+          smallGuest, disk, unlimited);
     }
 
     Setup withLoadError() {
       return new Setup(postcopy, returnPath, destinationAutostart, proxy, true, tcpRetries2,
-          smallGuest, disk);
+          smallGuest, disk, unlimited);
     }
 
     Setup withRetries2(int r) {
       return new Setup(postcopy, returnPath, destinationAutostart, proxy, loadError, r,
-          smallGuest, disk);
+          smallGuest, disk, unlimited);
     }
 
     Setup paused() {
       return new Setup(postcopy, returnPath, false, proxy, loadError, tcpRetries2, smallGuest,
-          disk);
+          disk, unlimited);
     }
 
     /**
@@ -84,7 +87,7 @@ final class Lab implements Closeable {
      */
     Setup small() {
       return new Setup(postcopy, returnPath, destinationAutostart, proxy, loadError, tcpRetries2,
-          true, disk);
+          true, disk, unlimited);
     }
 
     /**
@@ -94,7 +97,17 @@ final class Lab implements Closeable {
      */
     Setup withDisk() {
       return new Setup(postcopy, returnPath, destinationAutostart, proxy, loadError, tcpRetries2,
-          smallGuest, true);
+          smallGuest, true, unlimited);
+    }
+
+    /**
+     * No max-bandwidth: the source writes as fast as it can, so its socket buffer fills and the
+     * destination's receive window is what holds the stream back (point 11: a cut of the way
+     * back freezes the window the source last heard of).
+     */
+    Setup withoutRateLimit() {
+      return new Setup(postcopy, returnPath, destinationAutostart, proxy, loadError, tcpRetries2,
+          smallGuest, disk, true);
     }
   }
 
@@ -146,7 +159,8 @@ final class Lab implements Closeable {
         capability(q, "return-path");
       }
     }
-    source.qmp("migrate-set-parameters", Map.of("max-bandwidth", ScenarioFile.MAX_BANDWIDTH,
+    source.qmp("migrate-set-parameters", Map.of("max-bandwidth", setup.unlimited()
+            ? ScenarioFile.UNLIMITED_BANDWIDTH : ScenarioFile.MAX_BANDWIDTH,
         "max-postcopy-bandwidth", setup.smallGuest() ? 0L
             : ScenarioFile.MAX_POSTCOPY_BANDWIDTH));
     sockets = sampleSockets(logDir);

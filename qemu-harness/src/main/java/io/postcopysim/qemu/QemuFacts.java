@@ -26,6 +26,10 @@ import java.util.Locale;
  *       seen (event or poll). {@code failing} (11.x, transient) reads as FAILED.
  *   <li>destinationLoaded: the destination reached postcopy-active or completed;
  *       destinationHasAllPages: it reports completed.
+ *   <li>destinationListening: false. QMP does not show the postcopy sub-state; a destination
+ *       that listens without RUN is one still loading the package (RUN is in it on every
+ *       version), which lasts milliseconds unless the load blocks, and the lab settles for
+ *       seconds.
  *   <li>settled: watched past TCP's give-up where the fault drops packets (kill and reset leave
  *       no connection hanging) and no status, run state or process changed in the last
  *       {@link #QUIET_MS}.
@@ -153,7 +157,7 @@ final class QemuFacts {
         .path("remaining").asLong(-1) == 0;
     boolean dstHasAll = dstCompleted || dstAlive && allSent && toDestinationOpen;
     Facts f = new Facts(runs, restarted, srcAlive, dstAlive, last[HostId.SOURCE.ordinal()],
-        last[HostId.DESTINATION.ordinal()], dstLoaded, dstHasAll, settled, false);
+        last[HostId.DESTINATION.ordinal()], dstLoaded, dstHasAll, settled, false, false);
     return new Seen(f, finalOf(f, HostId.SOURCE), finalOf(f, HostId.DESTINATION),
         detection(o, events, fault), timeline(o, events, fault));
   }

@@ -14,6 +14,48 @@ final class ScenarioFile {
   /** migrate-set-parameters max-bandwidth and max-postcopy-bandwidth. */
   static final long MAX_BANDWIDTH = 32L << 20;
   static final long MAX_POSTCOPY_BANDWIDTH = 8L << 20;
+  /**
+   * max-bandwidth of an experiment without a cap: 1 TiB/s, a rate limit no version reaches
+   * (QEMU's 0 means "disabled" only in some versions).
+   */
+  static final long UNLIMITED_BANDWIDTH = 1L << 40;
+  /**
+   * The window QEMU's destination advertised to a source streaming without a cap, as ss -tinoe
+   * read it on the source (snd_wnd) right after the way back was cut (full-buffer-rp-cut-after-
+   * switch, 2026-11-28): Linux sizes it by how fast the reading process copies (tcp_rcvbuf
+   * autotuning), and 10.0's destination loads faster than 7.2's and 11.1's. Capped streams never
+   * fill it.
+   */
+  static long receiveWindowBytes(QemuVersion v) {
+    return switch (v.version()) {
+      case "7.2" -> 38_912;
+      case "10.0" -> 1_551_360;
+      default -> 26_624;
+    };
+  }
+
+  /**
+   * The rate of an uncapped stream (ss -tinoe, bytes sent from active to the cut: 7.2 17.5 MB
+   * in 64.5 ms, 10.0 56.8 MB in 61.1 ms, 11.1 43.2 MB in 64.6 ms; the destination's loading
+   * holds it), as the model's path rate.
+   */
+  static String uncappedRate(QemuVersion v) {
+    return switch (v.version()) {
+      case "7.2" -> "2170Mbit/s";
+      case "10.0" -> "7440Mbit/s";
+      default -> "5350Mbit/s";
+    };
+  }
+  /**
+   * QEMUFile's buffer (IO_BUF_SIZE, 32 KiB): QEMU writes its stream to the socket in pieces of
+   * at most this, so this is how finely bytes leave and are acknowledged. An uncapped stream
+   * (full buffers, the receive window binding) is modelled at that grain, with TCP's
+   * ack-clocked window; a capped one keeps its buffers nearly empty, the window never binds,
+   * and the model's coarser chunks and older window approximation (receive-window 0) stand.
+   */
+  static final long STREAM_CHUNK = 32L << 10;
+  /** Without a cap the 256 MiB guest's first pass ends in tens of ms: switch over early. */
+  static final long UNLIMITED_PRECOPY_MILLIS = 10;
   /** The lab waits this long in active before migrate-start-postcopy. */
   static final long PRECOPY_MILLIS = 300;
   /** QEMU's default downtime-limit. */
@@ -61,7 +103,8 @@ final class ScenarioFile {
     b.append("vm: {ram: ").append(ram >> 20).append("MiB, page-size: 4KiB, device-state: ")
         .append(dev).append("B, device-load-time: 5ms, dirty-rate: 1MiB/s, working-set: ")
         .append(Math.min(data, 16L << 20) >> 20).append("MiB, access-skew: 0.9, stream-chunk: ")
-        .append(s.smallGuest() ? "256KiB" : "4MiB").append(", zero-pages: ")
+        .append(s.unlimited() ? (STREAM_CHUNK >> 10) + "KiB" : s.smallGuest() ? "256KiB"
+            : "4MiB").append(", zero-pages: ")
         .append((ram - data) >> 20).append("MiB, postcopy-listen-time: ")
         .append(listenMicros(v)).append("us")
         .append(", touch-interval: never}  # no OS: the guest touches no missing page\n");
@@ -71,11 +114,14 @@ final class ScenarioFile {
         .append(" on loopback (tcp_model_timeout from TCP_RTO_MIN), each RTO expiry rounded by"
             + " Debian's HZ=250 timer wheel; delayed ACKs of 40 ms\n");
     b.append("network:\n");
-    b.append("  bandwidth: 25Gbit/s  # loopback; QEMU's caps are max-bandwidth below\n");
+    b.append(s.unlimited() ? "  bandwidth: " + uncappedRate(v) + "  # uncapped: the"
+        + " destination's loading holds the stream (ss)\n"
+        : "  bandwidth: 25Gbit/s  # loopback; QEMU's caps are max-bandwidth below\n");
     b.append("  latency: 50us\n");
     b.append("  socket-buffer: 4MiB\n");
     b.append("  tcp: {retransmit-give-up: ").append(giveUp / Time.MILLISECOND)
         .append("ms, rto-min: 200ms, user-timeout: 0s, delayed-ack: 40ms, timer-hz: 250,"
+            + " receive-window: ").append(s.unlimited() ? receiveWindowBytes(v) : 0).append("B,"
             + " keepalive: {enabled: false}}\n");
     b.append("migration:\n");
     b.append("  variants: [").append(e.variantFor(v)).append("]\n");
@@ -83,12 +129,13 @@ final class ScenarioFile {
     // struck before any switchover: RAM before anything else
     boolean precopyOnly = e.step().equals(Experiments.RAM) && e.after() == null;
     b.append("  precopy-time: ").append(precopyOnly ? "30s" : s.smallGuest() ? "1ms"
-        : PRECOPY_MILLIS + "ms").append(precopyOnly ? "  # the lab never issues"
+        : (s.unlimited() ? UNLIMITED_PRECOPY_MILLIS : PRECOPY_MILLIS) + "ms").append(precopyOnly ? "  # the lab never issues"
         + " migrate-start-postcopy: the fault strikes in precopy" : s.smallGuest()
         ? "  # migrate-start-postcopy right after migrate returns: the migration thread's"
         + " first iteration (one rate-limit window) has begun" : "").append('\n');
     b.append("  downtime-limit: ").append(DOWNTIME_LIMIT_MILLIS).append("ms\n");
-    b.append("  max-bandwidth: ").append(MAX_BANDWIDTH >> 20).append("MiB/s\n");
+    b.append("  max-bandwidth: ").append(s.unlimited() ? "0  # no cap: the link and the"
+        + " receive window hold the stream back" : (MAX_BANDWIDTH >> 20) + "MiB/s").append('\n');
     b.append("  max-postcopy-bandwidth: ").append(s.smallGuest() ? "0"
         : (MAX_POSTCOPY_BANDWIDTH >> 20) + "MiB/s").append('\n');
     b.append(s.disk() ? "  disk-locking: true  # one raw image, QEMU's own locks (file.locking=on)\n"

@@ -82,6 +82,43 @@ class LabSetupTest {
         "small-dest-kill-before-pong42", "dest-kill-before-shut", "rp-cut-before-pong42-S");
   }
 
+  /**
+   * Point 11 as the lab saw it on 2026-11-28 (full-buffer-rp-cut-after-switch: no cap, the way
+   * back cut 7.1 ms after 7.2's source reported postcopy-active, 6.2 ms after 11.1's reported
+   * postcopy-device): the package queued behind a full send buffer, past the window the source
+   * last heard of, never reaches the destination. Real 7.2 ended STUCK_PAUSED, real 11.1
+   * RESUMED_ON_SOURCE; the older approximation (receive-window 0) delivered the package anyway
+   * and called them RECOVERABLE_PAUSED and SPLIT_BRAIN.
+   */
+  @Test
+  void aPackageQueuedPastTheWindowNeverReachesADestinationWhoseAcksAreLost(@TempDir Path tmp)
+      throws Exception {
+    Object[][] seen = {{"7.2", 75_454L, 7.1, "STUCK_PAUSED", "RECOVERABLE_PAUSED"},
+        {"11.1", 109_322L, 6.2, "RESUMED_ON_SOURCE", "SPLIT_BRAIN"}};
+    for (Object[] x : seen) {
+      QemuVersion q = QemuVersion.of((String) x[0]);
+      Experiment e = Experiments.forVersion(q).stream()
+          .filter(y -> y.name().equals("full-buffer-rp-cut-after-switch")).findFirst()
+          .orElseThrow();
+      Path f = tmp.resolve(x[0] + ".yaml");
+      String text = ScenarioFile.text(e, q, (Long) x[1]);
+      assertThat(text).contains("receive-window: " + ScenarioFile.receiveWindowBytes(q) + "B")
+          .contains("stream-chunk: 32KiB").contains("max-bandwidth: 0");
+      Files.writeString(f, text);
+      long marker = Math.round((Double) x[2] * io.postcopysim.core.kernel.Time.MILLISECOND);
+      assertThat(GroundTruth.model(e, f, null, marker).outcome()).as(q.version())
+          .hasToString((String) x[3]);
+      Path older = tmp.resolve(x[0] + "-older.yaml");
+      Files.writeString(older, text.replaceFirst("receive-window: \\d+B", "receive-window: 0B"));
+      assertThat(GroundTruth.model(e, older, null, marker).outcome()).as(q.version())
+          .hasToString((String) x[4]);
+    }
+    // A capped stream keeps its buffers nearly empty: the older approximation stands there.
+    Experiment capped = Experiments.forVersion(QemuVersion.of("7.2")).get(0);
+    assertThat(ScenarioFile.text(capped, QemuVersion.of("7.2"), 70_000))
+        .contains("receive-window: 0B");
+  }
+
   @Test
   void knownDifferencesHaveDistinctNamesAndReasons() {
     assertThat(Known.ALL).extracting(Known.Difference::name).doesNotHaveDuplicates();

@@ -186,6 +186,15 @@ public final class ScenarioKeys {
       }
       return (long) hz;
     }, sc -> tcp(sc).timerHz()));
+    keys.add(new Key("network.tcp.receive-window", "size", td.receiveWindowBytes(),
+        (s, k, v) -> {
+          long w = s.amount(k, td.receiveWindowBytes());
+          if (w != 0 && w < TcpParams.MSS) {
+            throw s.error(s.raw(k), k, "0 (the older approximation) or at least one MSS ("
+                + TcpParams.MSS + " B)");
+          }
+          return w;
+        }, sc -> Units.formatSize(tcp(sc).receiveWindowBytes())));
     keys.add(bool("network.tcp.keepalive.enabled", false, sc -> tcp(sc).keepalive().enabled()));
     keys.add(duration("network.tcp.keepalive.idle", kd.idleNanos(), true,
         sc -> tcp(sc).keepalive().idleNanos()));

@@ -206,7 +206,8 @@ public final class ScenarioLoader {
         (long) v.get("network.latency"), (long) v.get("network.socket-buffer"),
         (long) v.get("network.tcp.retransmit-give-up"), (long) v.get("network.tcp.user-timeout"),
         keepalive, rtoMin, Math.max(rtoMin, td.rtoMaxNanos()),
-        (long) v.get("network.tcp.delayed-ack"), (int) (long) v.get("network.tcp.timer-hz"));
+        (long) v.get("network.tcp.delayed-ack"), (int) (long) v.get("network.tcp.timer-hz"),
+        (long) v.get("network.tcp.receive-window"));
     MigrationParams params;
     try {
       params = params(v);

@@ -79,6 +79,8 @@ class MalformedScenarioTest {
             "faults.partition-heal", "must be at most 1000h"),
         Arguments.of("network: {tcp: {keepalive: {interval: 5000h}}}\n", 1, 39,
             "network.tcp.keepalive.interval", "must be at most 1000h"),
+        Arguments.of("network: {tcp: {receive-window: 1000B}}\n", 1, 33,
+            "network.tcp.receive-window", "at least one MSS"),
         // names become folder names, terminal text and shell words
         Arguments.of("name: \"../../etc/x\"\n", 1, 7, "name", "not a usable name"),
         Arguments.of("name: /tmp/x\n", 1, 7, "name", "not a usable name"),

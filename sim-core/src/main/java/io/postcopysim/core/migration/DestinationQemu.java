@@ -210,6 +210,7 @@ final class DestinationQemu implements SocketListener {
           return;
         }
         startListening();
+        listenThreadStarted();
       } else if (item.kind() == Wire.DEVICE_STATE) {
         startLoading();
         return;
@@ -230,6 +231,18 @@ final class DestinationQemu implements SocketListener {
   }
 
   /**
+   * postcopy_ram_listen_thread's first act: migrate_set_state(ACTIVE -> POSTCOPY_ACTIVE), a
+   * no-op on 10.2's postcopy-device. So every version's destination reports postcopy-active
+   * while it still loads the devices (real 7.2 and 10.0: postcopy-active 1.8-2 ms before
+   * RESUME); an error there still fails it (qemu_loadvm_state_main pauses only in RUNNING).
+   */
+  private void listenThreadStarted() {
+    if (st.status == MigrationStatus.ACTIVE) {
+      setStatus(MigrationStatus.POSTCOPY_ACTIVE);
+    }
+  }
+
+  /**
    * The listen thread runs (postcopy_ram_listen_thread): it reads what waited behind the
    * package (the PING 4 postcopy_start sent after it, pages), while the main thread goes on
    * with the package.
@@ -240,6 +253,7 @@ final class DestinationQemu implements SocketListener {
       return;
     }
     startListening();
+    listenThreadStarted();
     runPackage();
     while (!st.backlog.isEmpty()) {
       handle(st.backlog.pollFirst());
@@ -326,7 +340,9 @@ final class DestinationQemu implements SocketListener {
     }
     st.postcopy = PostcopyState.RUNNING;
     record.runReceived(sim.now());
-    setStatus(MigrationStatus.POSTCOPY_ACTIVE);
+    if (st.status != MigrationStatus.POSTCOPY_ACTIVE) { // 10.2: from postcopy-device
+      setStatus(MigrationStatus.POSTCOPY_ACTIVE);
+    }
     if (st.autostart) {
       startGuest();
     }

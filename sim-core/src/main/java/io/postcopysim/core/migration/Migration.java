@@ -162,6 +162,15 @@ public final class Migration {
     return source.wedged();
   }
 
+  /**
+   * Whether the destination listens but never got RUN (postcopy LISTENING): it reports
+   * postcopy-active from its listen thread's start, yet an error or a migrate-pause there fails
+   * it (qemu_loadvm_state_main pauses only in RUNNING), so nothing recovers it.
+   */
+  public boolean destinationListening() {
+    return destination.postcopyState() == DestinationQemu.PostcopyState.LISTENING;
+  }
+
   /** Fault hook: the destination's device-state load fails. */
   public void failDestinationLoad() {
     destination.failNextLoad();

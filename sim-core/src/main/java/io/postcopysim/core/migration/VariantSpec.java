@@ -26,8 +26,9 @@ import java.util.regex.Pattern;
  * @param gateTimeout how long it waits at the gate before it falls back
  * @param destinationAck when the destination sends MIG_RP_MSG_POSTCOPY_RUN_ACK
  * @param statusAfterPackage the source's status from the package until it commits
- * @param destStatusAfterListen the destination's status between LISTEN and RUN: {@code active},
- *     or 10.2's {@code postcopy-device}
+ * @param destStatusAfterListen what loadvm_postcopy_handle_listen sets: {@code active}
+ *     (unchanged; the listen thread then reports {@code postcopy-active} as it starts, while the
+ *     devices still load), or 10.2's {@code postcopy-device} (until RUN)
  * @param precopyHandshake PRECOPY_ACK: the destination reports "loaded" and waits for the
  *     source's "go" before it starts the guest
  */

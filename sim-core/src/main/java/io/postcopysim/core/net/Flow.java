@@ -27,8 +27,17 @@ import java.util.List;
  * QEMU 7.2/10.0 showed why it matters: a cut 1-5 ms after the destination's last PONGs leaves
  * them unacknowledged, so the destination's own TCP gives up and it pauses too.
  *
- * <p>Simplifications (each bounded by one message): the receive window is learnt by the sender
- * at once rather than one latency later; a message larger than the receive buffer is sent alone.
+ * <p>The receive window, when {@link TcpParams#receiveWindowBytes} is set, is TCP's: bytes
+ * sent and not yet acknowledged (plus what the receiver holds unread) stay within it, and the
+ * sender learns of room only from acks. A transmission may be planned at a known future ack;
+ * when the way back is cut, such plans are undone, and the sender sends no further than the
+ * last ack it got plus the window (real QEMU 7.2 and 11.1: the package then never reaches a
+ * destination whose acks are lost). Otherwise, the older approximation: bytes count against the
+ * socket buffer until they arrive, and the sender learns of room at once.
+ *
+ * <p>Simplifications (each bounded by one message): the receiver's unread bytes are read as of
+ * now, not as of the last ack; a message larger than the window is sent alone, at the
+ * bandwidth, once every byte before it is acknowledged.
  */
 final class Flow {
   private final Simulation sim;
@@ -72,6 +81,8 @@ final class Flow {
   private long lastSmallSeq = -1;
   private long nagleHandle = -1;
   private long nagleAt = Time.NEVER;
+  /** Where {@link #windowOpens} searches from within one plan (reset by each plan). */
+  private int windowCursor;
   /** The highest sequence number that has arrived (acks never cover more). */
   private long lastArrivedSeq = -1;
   // Caches of pure functions of the parameters, not state: a fork starts without them.
@@ -215,16 +226,25 @@ final class Flow {
       updateGiveUpTimer();
       return;
     }
+    windowCursor = 0;
     for (Segment s = segments.bySeq(nextToSend); s != null; s = segments.bySeq(nextToSend)) {
       assert s.state == Segment.State.QUEUED : "unsent segment " + s.seq + " is " + s.state;
-      long waiting = inflightBytes + receiver.unreadBytes();
-      if (waiting > 0 && waiting + s.size > params.socketBufferBytes()) {
-        break; // receive window full: resumes when the receiver reads or a segment lands
+      long start = Math.max(sim.now(), wireFree);
+      if (params.ackClockedWindow()) {
+        start = windowOpens(s, start);
+        if (start == Time.NEVER) {
+          break; // resumes when the ack that opens it is known (a delivery), or on a read
+        }
+      } else {
+        long waiting = inflightBytes + receiver.unreadBytes();
+        if (waiting > 0 && waiting + s.size > params.socketBufferBytes()) {
+          break; // receive window full: resumes when the receiver reads or a segment lands
+        }
       }
       if (heldByNagle(s)) {
         return;
       }
-      transmit(s, Math.max(sim.now(), wireFree));
+      transmit(s, start);
       if (small(s)) {
         lastSmallEnd = s.endOffset();
         lastSmallSeq = s.seq;
@@ -235,6 +255,77 @@ final class Flow {
       cancel(nagleHandle);
       nagleHandle = -1;
       nagleAt = Time.NEVER;
+    }
+  }
+
+  /**
+   * The earliest instant at or after {@code start} at which the window the sender has heard of
+   * takes segment {@code s} ({@link TcpParams#receiveWindowBytes}): its last byte within the
+   * last acknowledged offset plus the window, less what the receiver holds unread (as of now,
+   * bounded by one latency). A message larger than the window starts once at most one MSS
+   * before it is unacknowledged (TCP streams it through the window; its own bytes are
+   * acknowledged as they land, so small messages before it, waiting for a delayed ack, do not
+   * hold it back), and then goes at the bandwidth. Acks are cumulative and their times never
+   * decrease along the buffer, so the ack of the first segment reaching the needed offset is
+   * the one. NEVER while that ack is unknown (the segment is still on its way) or lost (the
+   * way back is cut: the window stays where the last ack left it).
+   */
+  private long windowOpens(Segment s, long start) {
+    long window = params.receiveWindowBytes();
+    long need = s.startOffset + Math.min(s.size, window - TcpParams.MSS)
+        + receiver.unreadBytes() - window;
+    if (need <= ackedOffset) {
+      return start;
+    }
+    if (need > s.startOffset) {
+      return Time.NEVER; // the receiver holds too much unread: only a read opens the window
+    }
+    for (int i = windowCursor; i < segments.size(); i++) {
+      Segment x = segments.get(i);
+      if (x.endOffset() >= need) {
+        windowCursor = i; // the next segment needs at least as much: search on from here
+        return x.state == Segment.State.ARRIVED && x.ackAt != Time.NEVER
+            ? Math.max(start, x.ackAt) : Time.NEVER;
+      }
+    }
+    throw new AssertionError("segment " + s.seq + " needs offset " + need + " acknowledged,"
+        + " beyond every segment before it");
+  }
+
+  /**
+   * The way back closed: segments planned to leave later were planned on acks that will not
+   * come now. They wait in the queue again, and leave only as far as the window the sender last
+   * heard of allows (at the next plan or retransmission).
+   */
+  private void unplanFutureTransmissions(long now) {
+    int i = segments.size() - 1;
+    while (i >= 0 && (segments.get(i).state == Segment.State.QUEUED
+        || segments.get(i).state == Segment.State.IN_FLIGHT && segments.get(i).txStart > now)) {
+      i--;
+    }
+    boolean any = false;
+    for (int j = i + 1; j < segments.size(); j++) {
+      Segment x = segments.get(j);
+      if (x.state != Segment.State.IN_FLIGHT) {
+        continue;
+      }
+      any = true;
+      sim.cancel(x.deliveryHandle);
+      inflightBytes -= x.size;
+      x.state = Segment.State.QUEUED;
+      if (x.firstTx == x.txStart) {
+        x.firstTx = -1;
+      }
+      nextToSend = Math.min(nextToSend, x.seq);
+      if (x.seq <= lastSmallSeq) {
+        lastSmallSeq = -1; // Nagle's small segment is unsent again: nothing small is out
+        lastSmallEnd = 0;
+      }
+    }
+    if (any) {
+      Segment last = i >= 0 ? segments.get(i) : null;
+      wireFree = last != null && last.state == Segment.State.IN_FLIGHT
+          ? Math.max(now, last.txStart + wireTime(last.size)) : now;
     }
   }
 
@@ -463,6 +554,9 @@ final class Flow {
         s.ackAt = Time.NEVER; // the ack was in flight when the way back closed
       }
     }
+    if (!reverse && forward && senderAlive && params.ackClockedWindow()) {
+      unplanFutureTransmissions(now);
+    }
     if (!forward) {
       wireFree = now;
     }
@@ -525,6 +619,12 @@ final class Flow {
             receiver.answerWithReset();
           }
         } else if (s.state == Segment.State.LOST || s.state == Segment.State.QUEUED) {
+          if (s.state == Segment.State.QUEUED && params.ackClockedWindow()) {
+            windowCursor = 0;
+            if (windowOpens(s, t) != t) {
+              break; // new data goes only within the window the sender has heard of
+            }
+          }
           s.state = Segment.State.QUEUED;
           transmit(s, t);
           t = wireFree;

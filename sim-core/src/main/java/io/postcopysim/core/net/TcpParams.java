@@ -19,6 +19,11 @@ import io.postcopysim.core.kernel.Time;
  *     receiver sends, whichever is first; 0 = every message acknowledged on arrival
  * @param timerHz the kernel's CONFIG_HZ when its timer wheel rounds the retransmission
  *     timers up to the wheel's granularity (Debian: 250); 0 = exact timers
+ * @param receiveWindowBytes the receiver's advertised window, ack-clocked as in TCP: a sender
+ *     has at most this many bytes sent and unacknowledged (and unread by the receiver), and
+ *     learns of room only from acks, so a cut of the way back freezes the window where the
+ *     last ack left it; 0 = the older approximation (the window is the socket buffer, bytes
+ *     count until they arrive, room is learnt at once)
  */
 public record TcpParams(
     long bandwidthBitsPerSecond,
@@ -30,7 +35,8 @@ public record TcpParams(
     long rtoMinNanos,
     long rtoMaxNanos,
     long delayedAckNanos,
-    int timerHz) {
+    int timerHz,
+    long receiveWindowBytes) {
 
   /** Ethernet's MSS: messages no larger than this are acknowledged late (delayed ACK). */
   public static final long MSS = 1448;
@@ -44,6 +50,7 @@ public record TcpParams(
     require(rtoMinNanos > 0 && rtoMaxNanos >= rtoMinNanos, "RTO bounds");
     require(delayedAckNanos >= 0, "delayed ack");
     require(timerHz == 0 || timerHz >= 100 && timerHz <= 1000, "timer-hz (0, or 100..1000)");
+    require(receiveWindowBytes == 0 || receiveWindowBytes >= MSS, "receive window (0, or >= MSS)");
     if (keepalive == null) {
       throw new IllegalArgumentException("keepalive");
     }
@@ -55,55 +62,66 @@ public record TcpParams(
    */
   public static TcpParams defaults() {
     return new TcpParams(10_000_000_000L, Time.micros(250), 4L << 20, Time.millis(924_600), 0,
-        Keepalive.OFF, Time.millis(200), Time.seconds(120), Time.millis(40), 250);
+        Keepalive.OFF, Time.millis(200), Time.seconds(120), Time.millis(40), 250, 0);
   }
 
   public TcpParams withBandwidth(long bitsPerSecond) {
     return new TcpParams(bitsPerSecond, latencyNanos, socketBufferBytes, retransmitGiveUpNanos,
         userTimeoutNanos, keepalive, rtoMinNanos, rtoMaxNanos,
-        delayedAckNanos, timerHz);
+        delayedAckNanos, timerHz, receiveWindowBytes);
   }
 
   public TcpParams withLatency(long nanos) {
     return new TcpParams(bandwidthBitsPerSecond, nanos, socketBufferBytes, retransmitGiveUpNanos,
         userTimeoutNanos, keepalive, rtoMinNanos, rtoMaxNanos,
-        delayedAckNanos, timerHz);
+        delayedAckNanos, timerHz, receiveWindowBytes);
   }
 
   public TcpParams withSocketBuffer(long bytes) {
     return new TcpParams(bandwidthBitsPerSecond, latencyNanos, bytes, retransmitGiveUpNanos,
         userTimeoutNanos, keepalive, rtoMinNanos, rtoMaxNanos,
-        delayedAckNanos, timerHz);
+        delayedAckNanos, timerHz, receiveWindowBytes);
   }
 
   public TcpParams withUserTimeout(long nanos) {
     return new TcpParams(bandwidthBitsPerSecond, latencyNanos, socketBufferBytes,
         retransmitGiveUpNanos, nanos, keepalive, rtoMinNanos, rtoMaxNanos,
-        delayedAckNanos, timerHz);
+        delayedAckNanos, timerHz, receiveWindowBytes);
   }
 
   public TcpParams withRetransmitGiveUp(long nanos) {
     return new TcpParams(bandwidthBitsPerSecond, latencyNanos, socketBufferBytes, nanos,
         userTimeoutNanos, keepalive, rtoMinNanos, rtoMaxNanos,
-        delayedAckNanos, timerHz);
+        delayedAckNanos, timerHz, receiveWindowBytes);
   }
 
   public TcpParams withKeepalive(Keepalive k) {
     return new TcpParams(bandwidthBitsPerSecond, latencyNanos, socketBufferBytes,
         retransmitGiveUpNanos, userTimeoutNanos, k, rtoMinNanos, rtoMaxNanos,
-        delayedAckNanos, timerHz);
+        delayedAckNanos, timerHz, receiveWindowBytes);
   }
 
   public TcpParams withDelayedAck(long nanos) {
     return new TcpParams(bandwidthBitsPerSecond, latencyNanos, socketBufferBytes,
         retransmitGiveUpNanos, userTimeoutNanos, keepalive, rtoMinNanos, rtoMaxNanos, nanos,
-        timerHz);
+        timerHz, receiveWindowBytes);
   }
 
   public TcpParams withTimerHz(int hz) {
     return new TcpParams(bandwidthBitsPerSecond, latencyNanos, socketBufferBytes,
         retransmitGiveUpNanos, userTimeoutNanos, keepalive, rtoMinNanos, rtoMaxNanos,
-        delayedAckNanos, hz);
+        delayedAckNanos, hz, receiveWindowBytes);
+  }
+
+  public TcpParams withReceiveWindow(long bytes) {
+    return new TcpParams(bandwidthBitsPerSecond, latencyNanos, socketBufferBytes,
+        retransmitGiveUpNanos, userTimeoutNanos, keepalive, rtoMinNanos, rtoMaxNanos,
+        delayedAckNanos, timerHz, bytes);
+  }
+
+  /** Whether the receive window is ack-clocked ({@link #receiveWindowBytes} set). */
+  public boolean ackClockedWindow() {
+    return receiveWindowBytes > 0;
   }
 
   /** Serialization time of {@code bytes} on one direction. */

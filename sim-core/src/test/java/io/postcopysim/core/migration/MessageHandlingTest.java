@@ -73,6 +73,8 @@ class MessageHandlingTest {
       TraceEvent pkg = device.first(dst("MIG_CMD_PACKAGED"));
       assertThat(device.justAfter(pkg, m -> m.status(HostId.DESTINATION)))
           .isEqualTo(MigrationStatus.POSTCOPY_DEVICE);
+      assertThat(device.statusAt(HostId.DESTINATION, MigrationStatus.POSTCOPY_ACTIVE))
+          .isEqualTo(device.record().destinationRunAt()); // the listen thread's set is a no-op
       Golden legacy = new Golden(Variants.LEGACY);
       assertThat(legacy.statuses(HostId.DESTINATION))
           .doesNotContain(MigrationStatus.POSTCOPY_DEVICE);
@@ -85,7 +87,11 @@ class MessageHandlingTest {
       // RUN is parsed from the package once the devices are loaded: same instant.
       assertThat(g.record().destinationRunAt()).isEqualTo(loaded);
       assertThat(g.record().destinationStartedAt()).isEqualTo(loaded);
-      assertThat(g.statusAt(HostId.DESTINATION, MigrationStatus.POSTCOPY_ACTIVE)).isEqualTo(loaded);
+      // postcopy_ram_listen_thread reports postcopy-active as it starts, while the devices still
+      // load (real 7.2 and 10.0: postcopy-active 1.8-2 ms before the destination's RESUME)
+      TraceEvent pkg = g.first(dst("MIG_CMD_PACKAGED"));
+      assertThat(g.statusAt(HostId.DESTINATION, MigrationStatus.POSTCOPY_ACTIVE))
+          .isEqualTo(pkg.time()).isLessThan(loaded);
       assertThat(g.record().lockEvents()).extracting(MigrationRecord.LockEvent::host,
               MigrationRecord.LockEvent::what)
           .containsSubsequence(org.assertj.core.groups.Tuple.tuple(HostId.SOURCE, "inactivate"),
