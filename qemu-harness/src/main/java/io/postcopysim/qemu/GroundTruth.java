@@ -131,7 +131,11 @@ public final class GroundTruth {
               .asText("?"));
           obs = runIsolated(v, e, dir, ramInside);
         }
-        Row row = compare(e, v, obs, model(e, scenario, sourceStatusAtFault(obs), markerBeforeFault(e, obs)));
+        SocketLog measured = measured(e, obs, dir);
+        if (measured != null) { // the scenario the run had: its own window and rate
+          Files.writeString(scenario, ScenarioFile.text(e, v, device, measured));
+        }
+        Row row = compare(e, v, obs, model(e, scenario, sourceStatusAtFault(obs), destinationRanFor(obs)));
         rows.add(row);
         log.printf("qemu %-18s model %-18s %s%s%n", row.qemu(), row.model(),
             row.agree().name().toLowerCase(Locale.ROOT) + (row.mismatch().isEmpty() ? ""
@@ -206,7 +210,7 @@ public final class GroundTruth {
     log.flush();
     JsonNode obs = runIsolated(v, e, dir, ramInside, id.toString(),
         scenario.toAbsolutePath().toString());
-    Row row = compare(e, v, obs, model(e, labScenario, sourceStatusAtFault(obs), markerBeforeFault(e, obs)));
+    Row row = compare(e, v, obs, model(e, labScenario, sourceStatusAtFault(obs), destinationRanFor(obs)));
     writeCsv(out.resolve("agreement.csv"), List.of(row));
     Files.writeString(out.resolve("agreement.md"), markdown(List.of(row)));
     Variant variant = study.variants().stream().filter(x -> x.name().equals(id.variant()))
@@ -238,7 +242,10 @@ public final class GroundTruth {
         Path scenario = dir.resolve("scenario.yaml");
         Files.writeString(scenario, ScenarioFile.text(e, v, device));
         JsonNode o = JSON.readTree(obs.toFile());
-        Row row = compare(e, v, o, model(e, scenario, sourceStatusAtFault(o), markerBeforeFault(e, o)));
+        Files.writeString(scenario, ScenarioFile.text(e, v, device, measured(e, o, dir)));
+        Experiment ran = Experiments.asRecorded(e, o.path("proxy").asBoolean(e.setup().proxy()));
+        Row row = compare(ran, v, o, model(ran, scenario, sourceStatusAtFault(o),
+            destinationRanFor(o)));
         rows.add(row);
         log.printf("%-5s %-36s qemu %-18s model %-18s %s%n", v.version(), e.name(), row.qemu(),
             row.model(), row.agree().name().toLowerCase(Locale.ROOT)
@@ -394,23 +401,26 @@ public final class GroundTruth {
   }
 
   /**
-   * How long before the real fault the experiment's marker happened, for a step timed after
-   * one ({@link Experiments#RUNNING}: the destination's RESUME; {@link Experiments#SWITCHED}:
-   * the source's first postcopy status), or -1.
+   * An uncapped experiment's window and rate as its run measured them (the observation's, or
+   * else its {@code ss.log}'s), or null.
    */
-  static long markerBeforeFault(Experiment e, JsonNode obs) {
-    if (e.step().equals(Experiments.SWITCHED)) {
-      for (JsonNode ev : obs.path("events")) {
-        double at = ev.path("rel_ms").asDouble();
-        String st = ev.path("data").path("status").asText();
-        if (at <= 0 && "src".equals(ev.path("side").asText())
-            && (st.equals("postcopy-active") || st.equals("postcopy-device"))) {
-          return Math.round(-at * Time.MILLISECOND);
-        }
-      }
-      return -1;
+  static SocketLog measured(Experiment e, JsonNode obs, Path dir) throws IOException {
+    if (!e.setup().unlimited()) {
+      return null;
     }
-    return destinationRanFor(obs);
+    if (obs.has("source_window_after_fault")) {
+      return new SocketLog(obs.path("source_window_after_fault").asLong(),
+          obs.path("source_rate_bps").asLong());
+    }
+    long fault = obs.path("fault_at_ms").asLong(-1);
+    for (JsonNode ev : obs.path("events")) {
+      if ("src".equals(ev.path("side").asText())
+          && "active".equals(ev.path("data").path("status").asText())) {
+        return SocketLog.read(dir.resolve("ss.log"), fault,
+            fault + Math.round(ev.path("rel_ms").asDouble()));
+      }
+    }
+    return null;
   }
 
   /**
@@ -462,14 +472,6 @@ public final class GroundTruth {
     Study study = ScenarioLoader.load(scenario).study();
     Variant variant = study.variants().get(0);
     GoldenRun golden = GoldenRun.of(study, variant);
-    if (e.step().equals(Experiments.SWITCHED) && destinationRanFor >= 0) {
-      // As long after the model's source switched as the real cut came after QEMU's source
-      // reported it (the package is then somewhere in a full send buffer on both sides).
-      long switched = golden.point(point(golden, e)).time();
-      Fault at = pointAt(golden, e.kind(), switched + destinationRanFor);
-      return model(e, study, golden, CaseId.single(variant.name(), e.kind(), at.point(),
-          at.gap()));
-    }
     long point = atPhase(golden, point(golden, e), qemuPhase);
     if (e.step().equals(Experiments.RUNNING) && destinationRanFor >= 0
         && golden.destinationStartedAt() != Time.NEVER) {
@@ -560,7 +562,7 @@ public final class GroundTruth {
   }
 
   static long point(GoldenRun golden, Experiment e) {
-    if (e.step().equals(Experiments.SWITCHOVER) || e.step().equals(Experiments.SWITCHED)) {
+    if (e.step().equals(Experiments.SWITCHOVER)) {
       // Before the point at which the source is in postcopy: the one whose event switched.
       FailurePoint last = null;
       for (FailurePoint x : golden.points()) {

@@ -41,8 +41,8 @@ final class Known {
       + " peer: its kernel, not QEMU's source, acknowledges the destination's last PONGs, and"
       + " did so before the cut (QEMU's destination stays postcopy-active); in the model the"
       + " source's delayed ack of PONG 4 is still pending at the cut, so the destination's"
-      + " TCP gives up. Outcomes agree. Since 2026-11-28-d the kernel strikes these cuts as"
-      + " the PONG passes (no proxy), and QEMU's destination pauses as the model's does",
+      + " TCP gives up. Outcomes agree. Since 2026-11-28-d the kernel strikes the giveup cuts"
+      + " as the PONG passes (no proxy), and QEMU's destination pauses as the model's does",
       m -> m.proxy()
           && m.is("destination postcopy-active/running vs postcopy-paused/running"));
   static final Difference ACK_RACE = new Difference("ACK_RACE",
@@ -55,7 +55,8 @@ final class Known {
       + " The model strikes at the same offset after its destination starts and has the"
       + " delayed ack and Nagle, not the quick-ack heuristics: its destination pauses. Outcomes"
       + " agree. Since 2026-11-28-d a packet drop strikes 100 ms after the destination runs,"
-      + " past those acks (Experiments.ACKS_SETTLED_MILLIS), where both sides agree",
+      + " past those acks (Experiments.ACKS_SETTLED_MILLIS), and the kernel strikes the cuts at"
+      + " the PONG (the PONG unacknowledged), where both sides agree",
       m -> m.on("7.2", "10.0") && GroundTruth.dropsPackets(m.experiment().kind())
           && (m.is("destination postcopy-paused/running vs postcopy-active/running")
               || m.is("destination postcopy-active/running vs postcopy-paused/running")));

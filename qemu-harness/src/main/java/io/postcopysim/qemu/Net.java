@@ -65,6 +65,37 @@ final class Net {
    * packet lost (a proxy would have acknowledged it on arrival, before any strike).
    */
   void cutToDestinationAfter(byte[] message) throws IOException, InterruptedException {
+    armCut(message, false, false, true, false);
+  }
+
+  /**
+   * Arms a destination-to-source cut (the source's acks and the return path) that the kernel
+   * strikes as the first source-to-destination packet carrying {@code message} arrives: the
+   * destination gets that packet, its ack is the first thing lost, and the source's window
+   * stays where its last ack left it.
+   */
+  void cutToSourceAfter(byte[] message) throws IOException, InterruptedException {
+    armCut(message, true, false, false, true);
+  }
+
+  /**
+   * Arms a cut of the given directions that the kernel strikes as the first
+   * destination-to-source packet carrying {@code message} arrives, that packet lost with it:
+   * the message never reaches the source, and the destination's TCP sees it unacknowledged.
+   */
+  void cutAtReturnPathMessage(byte[] message, boolean toDestination, boolean toSource)
+      throws IOException, InterruptedException {
+    armCut(message, false, true, toDestination, toSource);
+  }
+
+  /**
+   * The rules: the carrier's packet (matched by {@code string} on the message's bytes) sets the
+   * {@code xt_recent} list {@value #RECENT} (and is dropped when {@code dropCarrier}); the
+   * list's check drops every later packet of the cut directions. Each listening port of the
+   * connection, as the other rules.
+   */
+  private void armCut(byte[] message, boolean carrierToDestination, boolean dropCarrier,
+      boolean cutToDestination, boolean cutToSource) throws IOException, InterruptedException {
     StringBuilder hex = new StringBuilder("|");
     for (byte b : message) {
       hex.append(String.format("%02x", b & 0xff));
@@ -72,14 +103,25 @@ final class Net {
     hex.append('|');
     for (int p : ports) {
       String port = Integer.toString(p);
-      iptables("-A", "INPUT", "-p", "tcp", "--sport", port, "-m", "string", "--algo", "bm",
-          "--hex-string", hex.toString(), "-m", "recent", "--name", RECENT, "--set");
-      iptables("-I", "INPUT", "-p", "tcp", "--dport", port, "-m", "recent", "--name", RECENT,
-          "--rcheck", "-j", "DROP");
+      List<String> set = new ArrayList<>(List.of("-A", "INPUT", "-p", "tcp",
+          carrierToDestination ? "--dport" : "--sport", port, "-m", "string", "--algo", "bm",
+          "--hex-string", hex.toString(), "-m", "recent", "--name", RECENT, "--set"));
+      if (dropCarrier) {
+        set.addAll(List.of("-j", "DROP"));
+      }
+      iptables(set.toArray(String[]::new));
+      if (cutToDestination) {
+        iptables("-I", "INPUT", "-p", "tcp", "--dport", port, "-m", "recent", "--name", RECENT,
+            "--rcheck", "-j", "DROP");
+      }
+      if (cutToSource) {
+        iptables("-I", "INPUT", "-p", "tcp", "--sport", port, "-m", "recent", "--name", RECENT,
+            "--rcheck", "-j", "DROP");
+      }
     }
   }
 
-  /** Whether the kernel struck the cut {@link #cutToDestinationAfter} armed. */
+  /** Whether the kernel struck the cut {@link #armCut} armed. */
   boolean armedCutStruck() throws IOException {
     Path list = Path.of("/proc/net/xt_recent", RECENT);
     return Files.exists(list) && !Files.readString(list).isBlank();

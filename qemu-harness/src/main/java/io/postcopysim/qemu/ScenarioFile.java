@@ -82,6 +82,14 @@ final class ScenarioFile {
    *     model's default is written)
    */
   static String text(Experiment e, QemuVersion v, long deviceStateBytes) {
+    return text(e, v, deviceStateBytes, null);
+  }
+
+  /**
+   * @param measured the uncapped stream's window and rate in this run ({@link SocketLog}), or
+   *     null for the version's values of the run that first measured them
+   */
+  static String text(Experiment e, QemuVersion v, long deviceStateBytes, SocketLog measured) {
     Lab.Setup s = e.setup();
     long ram = s.smallGuest() ? Lab.SMALL_RAM_BYTES : RAM_BYTES;
     long giveUp = GroundTruth.giveUpNanos(s.tcpRetries2());
@@ -114,14 +122,16 @@ final class ScenarioFile {
         .append(" on loopback (tcp_model_timeout from TCP_RTO_MIN), each RTO expiry rounded by"
             + " Debian's HZ=250 timer wheel; delayed ACKs of 40 ms\n");
     b.append("network:\n");
-    b.append(s.unlimited() ? "  bandwidth: " + uncappedRate(v) + "  # uncapped: the"
-        + " destination's loading holds the stream (ss)\n"
+    b.append(s.unlimited() ? "  bandwidth: " + (measured != null ? measured.bitsPerSecond()
+        + "bit/s" : uncappedRate(v)) + "  # uncapped: the destination's loading holds the"
+        + " stream (ss: bytes sent by the fault since active)\n"
         : "  bandwidth: 25Gbit/s  # loopback; QEMU's caps are max-bandwidth below\n");
     b.append("  latency: 50us\n");
     b.append("  socket-buffer: 4MiB\n");
     b.append("  tcp: {retransmit-give-up: ").append(giveUp / Time.MILLISECOND)
         .append("ms, rto-min: 200ms, user-timeout: 0s, delayed-ack: 40ms, timer-hz: 250,"
-            + " receive-window: ").append(s.unlimited() ? receiveWindowBytes(v) : 0).append("B,"
+            + " receive-window: ").append(!s.unlimited() ? 0 : measured != null
+                ? measured.window() : receiveWindowBytes(v)).append("B,"
             + " keepalive: {enabled: false}}\n");
     b.append("migration:\n");
     b.append("  variants: [").append(e.variantFor(v)).append("]\n");

@@ -32,6 +32,12 @@ class CasePlacementTest {
             || e.name().startsWith("partition-heal") || e.name().startsWith("dest-kill-after")) {
           continue; // a different guest, no cap, a heal, and a kill timed after the commit
         }
+        if (e.strike() instanceof Experiment.HoldsMessage && GroundTruth.dropsPackets(e.kind())) {
+          // A cut while the proxy holds a PONG is two faults in the model (the middlebox takes
+          // the PONG, then the cut); one model fault there is a PONG lost with the cut, which
+          // the lab strikes with the kernel (the giveup-*-before-* experiments).
+          continue;
+        }
         Path scenario = tmp.resolve(version + "-" + e.name() + ".yaml");
         Files.writeString(scenario, ScenarioFile.text(e, v, DEVICE_STATE));
         Study study = ScenarioLoader.load(scenario).study();

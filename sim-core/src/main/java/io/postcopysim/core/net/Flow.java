@@ -272,6 +272,11 @@ final class Flow {
    */
   private long windowOpens(Segment s, long start) {
     long window = params.receiveWindowBytes();
+    if (!reverseOpen()) {
+      // No ack can come: the window stays where the last one left it, and a message that does
+      // not fit in it whole (one larger than the window included) cannot be completed.
+      return s.endOffset() <= ackedOffset + window - receiver.unreadBytes() ? start : Time.NEVER;
+    }
     long need = s.startOffset + Math.min(s.size, window - TcpParams.MSS)
         + receiver.unreadBytes() - window;
     if (need <= ackedOffset) {
@@ -293,18 +298,26 @@ final class Flow {
   }
 
   /**
-   * The way back closed: segments planned to leave later were planned on acks that will not
-   * come now. They wait in the queue again, and leave only as far as the window the sender last
-   * heard of allows (at the next plan or retransmission).
+   * The way back closed: acks stop, so the sender's window stays where the last ack it got
+   * left it. Segments planned to leave later were planned on acks that will not come now, and a
+   * segment on the wire that reaches past the frozen window (a message larger than the window,
+   * which TCP streams through it piece by piece) cannot be complete: both wait in the queue
+   * again, and leave only as far as the window allows (at the next plan or retransmission).
    */
   private void unplanFutureTransmissions(long now) {
-    int i = segments.size() - 1;
-    while (i >= 0 && (segments.get(i).state == Segment.State.QUEUED
-        || segments.get(i).state == Segment.State.IN_FLIGHT && segments.get(i).txStart > now)) {
-      i--;
+    long edge = ackedOffset + params.receiveWindowBytes() - receiver.unreadBytes();
+    int first = segments.size();
+    for (int i = segments.size() - 1; i >= 0; i--) {
+      Segment x = segments.get(i);
+      boolean beyond = x.state == Segment.State.IN_FLIGHT
+          && (x.txStart > now || x.endOffset() > edge);
+      if (x.state != Segment.State.QUEUED && !beyond) {
+        break;
+      }
+      first = i;
     }
     boolean any = false;
-    for (int j = i + 1; j < segments.size(); j++) {
+    for (int j = first; j < segments.size(); j++) {
       Segment x = segments.get(j);
       if (x.state != Segment.State.IN_FLIGHT) {
         continue;
@@ -323,7 +336,7 @@ final class Flow {
       }
     }
     if (any) {
-      Segment last = i >= 0 ? segments.get(i) : null;
+      Segment last = first > 0 ? segments.get(first - 1) : null;
       wireFree = last != null && last.state == Segment.State.IN_FLIGHT
           ? Math.max(now, last.txStart + wireTime(last.size)) : now;
     }
