@@ -36,8 +36,10 @@ import java.util.List;
  * socket buffer until they arrive, and the sender learns of room at once.
  *
  * <p>Simplifications (each bounded by one message): the receiver's unread bytes are read as of
- * now, not as of the last ack; a message larger than the window is sent alone, at the
- * bandwidth, once every byte before it is acknowledged.
+ * now, not as of the last ack; a message larger than the window starts once at most one MSS
+ * before it is unacknowledged and goes at the bandwidth (TCP would stream it through the window
+ * as its own bytes are acknowledged), and a cut of the way back leaves it unsent unless it fits
+ * the frozen window whole.
  */
 final class Flow {
   private final Simulation sim;
