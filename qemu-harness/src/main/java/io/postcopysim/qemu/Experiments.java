@@ -242,6 +242,11 @@ final class Experiments {
         + " package) reaches the destination, tcp_retries2=5", g.withoutRateLimit(), null,
         PARTITION_TO_SOURCE, PING, 1, DISCARD, Experiments::postcopyThenKernelCutAtPing2)
         .settle(GIVE_UP_SETTLE, -1));
+    l.add(new Experiment("small-window-rp-cut-at-ping2", "as full-buffer-rp-cut-at-ping2,"
+        + " with tcp_rmem's maximum at 16 KiB in the namespace (the destination's window"
+        + " smaller than the package)", g.withoutRateLimit().withSmallWindow(), null,
+        PARTITION_TO_SOURCE, PING, 1, DISCARD, Experiments::postcopyThenKernelCutAtPing2)
+        .settle(GIVE_UP_SETTLE, -1));
     l.add(new Experiment("partition-heal-recover", "DROP both in postcopy-active until the"
         + " source pauses (tcp_retries2=5), heal, migrate-recover + migrate resume=true", g,
         null, PARTITION, RUNNING, 1, LOADED, Experiments::healAndRecover).settle(3000, 16_000));

@@ -53,32 +53,34 @@ final class Lab implements Closeable {
    * @param tcpRetries2 net.ipv4.tcp_retries2 in the namespace (15 is Linux's default)
    * @param unlimited no max-bandwidth: precopy runs as fast as the QEMUs go, with the
    *     socket buffers full (see {@link #withoutRateLimit()})
+   * @param receiveBufferMax net.ipv4.tcp_rmem's maximum in the namespace (0: Linux's), which
+   *     caps the window the destination can advertise (see {@link #withSmallWindow()})
    */
   record Setup(boolean postcopy, boolean returnPath, boolean destinationAutostart,
       boolean proxy, boolean loadError, int tcpRetries2, boolean smallGuest, boolean disk,
-      boolean unlimited) {
+      boolean unlimited, int receiveBufferMax) {
     Setup(boolean postcopy, boolean returnPath, boolean destinationAutostart) {
-      this(postcopy, returnPath, destinationAutostart, false, false, 15, false, false, false);
+      this(postcopy, returnPath, destinationAutostart, false, false, 15, false, false, false, 0);
     }
 
     Setup withProxy() {
       return new Setup(postcopy, returnPath, destinationAutostart, true, loadError, tcpRetries2,
-          smallGuest, disk, unlimited);
+          smallGuest, disk, unlimited, receiveBufferMax);
     }
 
     Setup withLoadError() {
       return new Setup(postcopy, returnPath, destinationAutostart, proxy, true, tcpRetries2,
-          smallGuest, disk, unlimited);
+          smallGuest, disk, unlimited, receiveBufferMax);
     }
 
     Setup withRetries2(int r) {
       return new Setup(postcopy, returnPath, destinationAutostart, proxy, loadError, r,
-          smallGuest, disk, unlimited);
+          smallGuest, disk, unlimited, receiveBufferMax);
     }
 
     Setup paused() {
       return new Setup(postcopy, returnPath, false, proxy, loadError, tcpRetries2, smallGuest,
-          disk, unlimited);
+          disk, unlimited, receiveBufferMax);
     }
 
     /**
@@ -87,7 +89,7 @@ final class Lab implements Closeable {
      */
     Setup small() {
       return new Setup(postcopy, returnPath, destinationAutostart, proxy, loadError, tcpRetries2,
-          true, disk, unlimited);
+          true, disk, unlimited, receiveBufferMax);
     }
 
     /**
@@ -97,7 +99,7 @@ final class Lab implements Closeable {
      */
     Setup withDisk() {
       return new Setup(postcopy, returnPath, destinationAutostart, proxy, loadError, tcpRetries2,
-          smallGuest, true, unlimited);
+          smallGuest, true, unlimited, receiveBufferMax);
     }
 
     /**
@@ -107,7 +109,17 @@ final class Lab implements Closeable {
      */
     Setup withoutRateLimit() {
       return new Setup(postcopy, returnPath, destinationAutostart, proxy, loadError, tcpRetries2,
-          smallGuest, disk, true);
+          smallGuest, disk, true, receiveBufferMax);
+    }
+
+    /**
+     * tcp_rmem's maximum at 16 KiB in the namespace: the destination advertises a window of a
+     * few KB, smaller than any version's package, so a cut of the way back holds the package
+     * whatever Linux's autotuning would have made of the window (which varies run to run).
+     */
+    Setup withSmallWindow() {
+      return new Setup(postcopy, returnPath, destinationAutostart, proxy, loadError, tcpRetries2,
+          smallGuest, disk, unlimited, 16 << 10);
     }
   }
 

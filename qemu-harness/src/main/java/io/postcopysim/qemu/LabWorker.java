@@ -41,7 +41,7 @@ public final class LabWorker {
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode facts;
     int rc = 0;
-    Net net = Net.setUp(e.setup().tcpRetries2());
+    Net net = Net.setUp(e.setup().tcpRetries2(), e.setup().receiveBufferMax());
     String ram = e.setup().smallGuest() ? args[3].replace(".bin", "-small.bin") : args[3];
     try (Lab lab = new Lab(v, dir, runDir, ram, e.setup(), net)) {
       String error = null;

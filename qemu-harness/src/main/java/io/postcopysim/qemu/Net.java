@@ -20,6 +20,12 @@ final class Net {
 
   /** Brings lo up and sets tcp_retries2; refuses to touch a namespace that has other links. */
   static Net setUp(int tcpRetries2) throws IOException, InterruptedException {
+    return setUp(tcpRetries2, 0);
+  }
+
+  /** The same, and net.ipv4.tcp_rmem's maximum at {@code receiveBufferMax} unless 0. */
+  static Net setUp(int tcpRetries2, int receiveBufferMax)
+      throws IOException, InterruptedException {
     String links = Sh.check(List.of("ip", "-o", "link", "show"));
     if (links.lines().count() != 1 || !links.contains(": lo:")) {
       throw new IOException("not in a fresh network namespace (run under unshare -n): "
@@ -29,6 +35,11 @@ final class Net {
     Files.writeString(Path.of("/proc/sys/net/ipv4/tcp_retries2"), tcpRetries2 + "\n");
     Net n = new Net();
     n.log.add("lo up, net.ipv4.tcp_retries2=" + tcpRetries2);
+    if (receiveBufferMax > 0) {
+      String rmem = "4096 " + receiveBufferMax + " " + receiveBufferMax;
+      Files.writeString(Path.of("/proc/sys/net/ipv4/tcp_rmem"), rmem + "\n");
+      n.log.add("net.ipv4.tcp_rmem=" + rmem);
+    }
     return n;
   }
 
