@@ -264,11 +264,12 @@ final class Experiments {
         || !GroundTruth.dropsPackets(e.kind()) || !e.name().startsWith("giveup-")) {
       return e;
     }
-    int pong = e.name().endsWith("pong42") ? 0x42 : 3;
-    String what = "DROP " + e.name().substring("giveup-".length(), e.name().indexOf("-before"));
+    int pong = e.occurrence() == 2 ? 0x42 : 3; // 0x42 is the package's second PONG
+    String direction = e.kind() == PARTITION ? "both"
+        : e.kind() == PARTITION_TO_DEST ? "to-dest" : "to-source";
     return new Experiment(e.name(), e.fault(), e.setup().withProxy(), e.variant(), e.kind(),
-        e.step(), e.occurrence(), e.after(), atPong(pong, false, false, what, cut(what
-            .substring("DROP ".length()))), e.settleMillis(), e.healMillis(), e.baseline());
+        e.step(), e.occurrence(), e.after(), atPong(pong, false, false, "DROP " + direction,
+            cut(direction)), e.settleMillis(), e.healMillis(), e.baseline());
   }
 
   /** Where the lab can strike a model case's fault: the experiment, or why it cannot. */
@@ -499,6 +500,14 @@ final class Experiments {
   /** The push at 8 MiB/s ends some 7 s after the switchover: watch past it. */
   private static final long ACTIVATE_SETTLE = 12_000;
 
+  /** migrate, then wait until the source is active and {@code millis} have passed since. */
+  private static void migrateFor(Lab lab, long millis) throws Exception {
+    long at = System.currentTimeMillis() + millis; // wall-clock-ok
+    lab.migrate();
+    Lab.await("source active", 10_000, () -> lab.source.migrationStatus().equals("active"));
+    Thread.sleep(Math.max(0, at - System.currentTimeMillis())); // wall-clock-ok
+  }
+
   private static void lockedOutThenPostcopy(Lab lab) throws Exception {
     lab.migrate();
     Lab.await("source active", 10_000, () -> lab.source.migrationStatus().equals("active"));
@@ -509,10 +518,7 @@ final class Experiments {
   }
 
   private static void cutThenPostcopy(Lab lab) throws Exception {
-    long at = System.currentTimeMillis() + ScenarioFile.UNLIMITED_PRECOPY_MILLIS; // wall-clock-ok
-    lab.migrate();
-    Lab.await("source active", 10_000, () -> lab.source.migrationStatus().equals("active"));
-    Thread.sleep(Math.max(0, at - System.currentTimeMillis())); // wall-clock-ok
+    migrateFor(lab, ScenarioFile.UNLIMITED_PRECOPY_MILLIS);
     strike(lab, "DROP dst->src", l -> l.net.dropToSource());
     lab.startPostcopy();
   }
@@ -521,10 +527,7 @@ final class Experiments {
     byte[] ping2 = {8, 0, 2, 0, 4, 0, 0, 0, 2}; // QEMU_VM_COMMAND, MIG_CMD_PING, 4 bytes, 2
     lab.net.cutToSourceAfter(ping2);
     CountDownLatch hit = watchArmedCut(lab, "DROP dst->src (kernel, as PING 2 passed)");
-    long at = System.currentTimeMillis() + ScenarioFile.UNLIMITED_PRECOPY_MILLIS; // wall-clock-ok
-    lab.migrate();
-    Lab.await("source active", 10_000, () -> lab.source.migrationStatus().equals("active"));
-    Thread.sleep(Math.max(0, at - System.currentTimeMillis())); // wall-clock-ok
+    migrateFor(lab, ScenarioFile.UNLIMITED_PRECOPY_MILLIS);
     lab.startPostcopy();
     if (!hit.await(15, TimeUnit.SECONDS)) {
       throw new IllegalStateException("PING 2 never came");

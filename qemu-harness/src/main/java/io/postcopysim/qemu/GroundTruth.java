@@ -412,15 +412,7 @@ public final class GroundTruth {
       return new SocketLog(obs.path("source_window_after_fault").asLong(),
           obs.path("source_rate_bps").asLong());
     }
-    long fault = obs.path("fault_at_ms").asLong(-1);
-    for (JsonNode ev : obs.path("events")) {
-      if ("src".equals(ev.path("side").asText())
-          && "active".equals(ev.path("data").path("status").asText())) {
-        return SocketLog.read(dir.resolve("ss.log"), fault,
-            fault + Math.round(ev.path("rel_ms").asDouble()));
-      }
-    }
-    return null;
+    return SocketLog.read(dir.resolve("ss.log"), obs);
   }
 
   /**

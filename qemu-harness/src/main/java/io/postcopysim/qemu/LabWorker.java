@@ -54,15 +54,7 @@ public final class LabWorker {
       lab.observe(e.settleMillis());
       facts = lab.facts();
       if (e.setup().unlimited()) {
-        long active = -1;
-        for (var ev : facts.path("events")) {
-          if ("src".equals(ev.path("side").asText())
-              && "active".equals(ev.path("data").path("status").asText())) {
-            active = facts.path("fault_at_ms").asLong() + Math.round(ev.path("rel_ms").asDouble());
-          }
-        }
-        SocketLog s = SocketLog.read(dir.resolve("ss.log"), facts.path("fault_at_ms").asLong(-1),
-            active);
+        SocketLog s = SocketLog.read(dir.resolve("ss.log"), facts);
         if (s != null) { // the uncapped stream's window and rate, for the model's scenario
           facts.put("source_window_after_fault", s.window());
           facts.put("source_rate_bps", s.bitsPerSecond());

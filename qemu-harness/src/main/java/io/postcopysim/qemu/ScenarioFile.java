@@ -21,9 +21,10 @@ final class ScenarioFile {
   static final long UNLIMITED_BANDWIDTH = 1L << 40;
   /**
    * The window QEMU's destination advertised to a source streaming without a cap, as ss -tinoe
-   * read it on the source (snd_wnd) right after the way back was cut (full-buffer-rp-cut-after-
-   * switch, 2026-11-28): Linux sizes it by how fast the reading process copies (tcp_rcvbuf
-   * autotuning), and 10.0's destination loads faster than 7.2's and 11.1's. Capped streams never
+   * read it on the source (snd_wnd) right after the way back was cut, in the first run that
+   * measured it (2026-11-28, a cut 6-7 ms after the switch): what an uncapped scenario says
+   * before its own run measured it ({@link SocketLog}). Linux sizes it by how fast the reading
+   * process copies (tcp_rcvbuf autotuning), so it varies from run to run. Capped streams never
    * fill it.
    */
   static long receiveWindowBytes(QemuVersion v) {

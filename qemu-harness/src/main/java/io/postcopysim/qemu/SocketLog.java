@@ -40,6 +40,22 @@ record SocketLog(long window, long bitsPerSecond) {
   }
 
   /**
+   * The same, for an observation (the lab's facts: {@code fault_at_ms}, and the source's
+   * {@code active} event among its {@code events}), or null when it lacks either.
+   */
+  static SocketLog read(Path ssLog, com.fasterxml.jackson.databind.JsonNode obs)
+      throws IOException {
+    long fault = obs.path("fault_at_ms").asLong(-1);
+    for (com.fasterxml.jackson.databind.JsonNode ev : obs.path("events")) {
+      if ("src".equals(ev.path("side").asText())
+          && "active".equals(ev.path("data").path("status").asText())) {
+        return read(ssLog, fault, fault + Math.round(ev.path("rel_ms").asDouble()));
+      }
+    }
+    return null;
+  }
+
+  /**
    * Reads the first of the three samples after {@code faultAtMs} (epoch ms, the lab's clock)
    * that shows the source's window, or null (ss leaves it out of a socket with a zero window).
    *
