@@ -14,12 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Today's model against real QEMU, without QEMU: the observations four full live runs recorded
+ * Today's model against real QEMU, without QEMU: the observations five full live runs recorded
  * on real 7.2.22, 10.0.13 and 11.1.3 (src/test/resources/ground-truth/RUN: each experiment's
  * QMP event timeline, final states and detection, and each version's measured device state;
  * run a from session 4, runs b and c from session 5, run d from session 6, with the strikes
- * that no longer race and the uncapped experiments; and run e, small-window-rp-cut-at-ping2
- * alone, whose pinned window holds the package on every version) are judged again by
+ * that no longer race and the uncapped experiments; run e, small-window-rp-cut-at-ping2
+ * alone, whose pinned window holds the package on every version; run f, all 115 on the final
+ * model of session 6) are judged again by
  * {@link GroundTruth#rejudge}, which writes each experiment's scenario anew and runs the
  * model's case. Every row must agree or be a known disagreement with QEMU's reason, and every
  * known entry must still explain a row of some run, so a model change that breaks agreement, or
@@ -38,7 +39,8 @@ class RecordedAgreementTest {
 
   private static final List<Run> RUNS = List.of(new Run("2026-11-28-a", 103, 23, 101, 2),
       new Run("2026-11-28-b", 106, 24, 100, 6), new Run("2026-11-28-c", 106, 24, 100, 6),
-      new Run("2026-11-28-e", 3, 1, 3, 0), new Run("2026-11-28-d", 112, 26, 111, 1));
+      new Run("2026-11-28-e", 3, 1, 3, 0), new Run("2026-11-28-d", 112, 26, 111, 1),
+      new Run("2026-11-28-f", 115, 27, 115, 0));
 
   @Test
   void everyRecordedExperimentAgreesOrIsAKnownDisagreement(@TempDir Path tmp)
